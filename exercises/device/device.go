@@ -1,0 +1,87 @@
+// Package device is a simulated thread-affine accelerator, reached through
+// cgo. Init binds a context to the calling OS thread and costs time (10 ms by
+// default, PINLAB_DEVICE_INIT_MS); Compute on a thread without that context
+// fails with ErrWrongThread. Busy time per device is published for pinlab.
+package device
+
+/*
+#include "device.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrWrongThread means the calling OS thread holds no context for the device.
+var ErrWrongThread = errors.New("device: context not current on this OS thread")
+
+// ErrNoDevice means the device index is out of range.
+var ErrNoDevice = errors.New("device: no such device")
+
+func check(rc C.int, dev int) error {
+	switch rc {
+	case C.PL_OK:
+		return nil
+	case C.PL_EWRONGTHREAD:
+		return fmt.Errorf("device %d: %w", dev, ErrWrongThread)
+	case C.PL_EINVAL:
+		return fmt.Errorf("device %d: %w", dev, ErrNoDevice)
+	}
+	return fmt.Errorf("device %d: error %d", dev, int(rc))
+}
+
+// Count is the number of simulated devices (4 unless PINLAB_DEVICES says).
+func Count() int { return int(C.pl_device_count()) }
+
+// Init creates a context for dev on the calling OS thread. Only this thread
+// can use it: lock the goroutine to its thread first.
+func Init(dev int) error { return check(C.pl_init(C.int(dev)), dev) }
+
+// Shutdown destroys the calling thread's context for dev.
+func Shutdown(dev int) error { return check(C.pl_shutdown(C.int(dev)), dev) }
+
+// Compute runs a kernel on dev that keeps it busy for work and returns
+// 2*input+dev. The calling thread must hold a context for dev.
+func Compute(dev int, work time.Duration, input int64) (int64, error) {
+	var out C.int64_t
+	rc := C.pl_compute(C.int(dev), C.int64_t(work.Nanoseconds()), C.int64_t(input), &out)
+	return int64(out), check(rc, dev)
+}
+
+// Expected is what Compute returns for input on dev.
+func Expected(dev int, input int64) int64 { return input*2 + int64(dev) }
+
+// Stats are one device's counters since the process started.
+type Stats struct {
+	Inits, Shutdowns, Calls, WrongThread uint64
+	Busy                                 time.Duration
+	Contexts                             uint64
+}
+
+// Read returns dev's counters.
+func Read(dev int) Stats {
+	var s C.pl_device_stats
+	C.pl_stats(C.int(dev), &s)
+	return Stats{
+		Inits: uint64(s.inits), Shutdowns: uint64(s.shutdowns), Calls: uint64(s.calls),
+		WrongThread: uint64(s.wrong_thread), Busy: time.Duration(s.busy_ns), Contexts: uint64(s.contexts),
+	}
+}
+
+// Total sums the counters of every device.
+func Total() Stats {
+	var t Stats
+	for d := 0; d < Count(); d++ {
+		s := Read(d)
+		t.Inits += s.Inits
+		t.Shutdowns += s.Shutdowns
+		t.Calls += s.Calls
+		t.WrongThread += s.WrongThread
+		t.Busy += s.Busy
+		t.Contexts += s.Contexts
+	}
+	return t
+}

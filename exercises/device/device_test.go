@@ -1,0 +1,39 @@
+package device
+
+import (
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestContextIsThreadAffine(t *testing.T) {
+	t.Setenv("PINLAB_DEVICE_INIT_MS", "1")
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread, and its context, die with the goroutine
+		if err := Init(1); err != nil {
+			done <- err
+			return
+		}
+		out, err := Compute(1, time.Microsecond, 20)
+		if err == nil && out != Expected(1, 20) {
+			err = errors.New("wrong output")
+		}
+		done <- err
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		runtime.LockOSThread() // a fresh thread: holds no context
+		_, err := Compute(1, 0, 1)
+		done <- err
+	}()
+	if err := <-done; !errors.Is(err, ErrWrongThread) {
+		t.Fatalf("call from another thread: got %v, want ErrWrongThread", err)
+	}
+	if err := Init(99); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("Init(99): got %v", err)
+	}
+}
