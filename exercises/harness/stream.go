@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 )
 
 // stream writes JSON lines to pinlab over an inherited pipe. Frames are
@@ -24,6 +25,9 @@ type stream struct {
 func openStream() *stream {
 	s := &stream{queue: make(chan []byte, 32), done: make(chan struct{})}
 	if fd, err := strconv.Atoi(os.Getenv("PINLAB_STREAM_FD")); err == nil && fd > 2 {
+		// Non-blocking, so the runtime's poller waits on a full pipe instead
+		// of parking a whole OS thread in write(2).
+		_ = syscall.SetNonblock(fd, true)
 		s.out = os.NewFile(uintptr(fd), "pinlab-stream")
 	} else if os.Getenv("PINLAB_STREAM") == "stderr" {
 		s.out = os.Stderr

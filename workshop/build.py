@@ -1,0 +1,232 @@
+"""Building an exercise: the pristine driver and tests from exercises/, the
+editable files from a workspace (or the starter, or the reference solution),
+joined with `go build -overlay` so that editing the driver cannot pass."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workshop import paths
+from workshop.catalog import Exercise
+from workshop.sandbox import run_captured
+from workshop.toolchain import Toolchain
+
+BUILD_TIMEOUT = 180.0
+
+_DIAG = re.compile(r"^(?P<file>[^\s:][^:]*\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.+)$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the editable files come from: a workspace folder, or 'starter' /
+    'solution' from the exercise itself."""
+
+    kind: str  # "workspace" | "starter" | "solution"
+    directory: Path | None = None
+
+    def file(self, ex: Exercise, name: str) -> Path:
+        if self.kind == "workspace" and self.directory is not None:
+            return self.directory / name
+        if self.kind == "solution":
+            return ex.solution_file(name)
+        return ex.starter_file(name)
+
+    @property
+    def label(self) -> str:
+        return "yours" if self.kind == "workspace" else self.kind
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str  # relative to the workspace (or the exercise, for pristine files)
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    binary: Path | None
+    seconds: float
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    log: str = ""
+    inlined: set[str] = field(default_factory=set)  # functions inlined into a caller
+    error: str | None = None  # one line: why it failed
+
+
+def write_overlay(ex: Exercise, source: Source, dest: Path) -> Path:
+    replace = {}
+    for name in ex.editable:
+        src = source.file(ex, name)
+        if source.kind != "starter":
+            replace[str(ex.starter_file(name))] = str(src)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps({"Replace": replace}))
+    return dest
+
+
+def parse_diagnostics(output: str, ex: Exercise, source: Source) -> list[Diagnostic]:
+    """Compiler and vet messages as file:line:col, the file named as the
+    learner knows it (workspace-relative)."""
+    diags = []
+    for raw in output.splitlines():
+        m = _DIAG.match(raw.strip().removeprefix("vet: "))
+        if not m:
+            continue
+        name = Path(m.group("file")).name
+        if name in ex.editable and source.kind == "workspace":
+            shown = f"{ex.id}/{name}"
+        elif name in ex.editable and source.kind == "solution":
+            shown = f"{ex.id}/_solution/{name}"
+        else:
+            shown = f"{ex.id}/{name}"
+        diags.append(
+            Diagnostic(shown, int(m.group("line")), int(m.group("col") or 0), m.group("msg"))
+        )
+    return diags
+
+
+def parse_inlined(output: str) -> set[str]:
+    """Function names the compiler inlined into a caller ('inlining call to f')."""
+    return {m.group(1) for m in re.finditer(r"inlining call to ([\w.]+)", output)}
+
+
+def _missing(ex: Exercise, source: Source) -> str | None:
+    for name in ex.editable:
+        if not source.file(ex, name).is_file():
+            return f"{source.file(ex, name)} is missing (run `pinlab reset {ex.id}` to restore it)"
+    return None
+
+
+async def build(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> BuildResult:
+    """go build with -gcflags=-m (inlining decisions come free with the build)."""
+    t0 = time.monotonic()
+    if missing := _missing(ex, source):
+        return BuildResult(False, None, 0.0, error=missing)
+    overlay = write_overlay(ex, source, out_dir / "overlay.json")
+    binary = out_dir / "prog"
+    argv = [
+        tc.go,
+        "build",
+        "-overlay",
+        str(overlay),
+        "-gcflags=-m",
+        "-o",
+        str(binary),
+        f"./{ex.id}",
+    ]
+    res = await run_captured(argv, cwd=paths.EXERCISES, env=tc.env(), timeout=BUILD_TIMEOUT)
+    seconds = time.monotonic() - t0
+    output = res.output
+    if res.timed_out:
+        return BuildResult(False, None, seconds, log=output, error="go build timed out")
+    if res.returncode != 0:
+        diags = parse_diagnostics(output, ex, source)
+        first = str(diags[0]) if diags else (output.strip().splitlines() or ["go build failed"])[-1]
+        return BuildResult(False, None, seconds, diags, output, error=f"does not compile: {first}")
+    # -m output is chatty; keep only real problems in the log
+    log = "\n".join(ln for ln in output.splitlines() if not _is_opt_note(ln))
+    return BuildResult(True, binary, seconds, [], log, parse_inlined(output))
+
+
+def _is_opt_note(line: str) -> bool:
+    return any(
+        s in line
+        for s in (
+            ": can inline",
+            ": inlining call",
+            "escapes to heap",
+            "does not escape",
+            "moved to heap",
+            "leaking param",
+            "# pinlab/",
+            ": func literal",
+            "cannot inline",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GoTestResult:
+    passed: bool
+    seconds: float
+    failed_tests: tuple[str, ...]
+    races: int
+    output: str
+    error: str | None
+
+
+async def go_test(
+    ex: Exercise, source: Source, tc: Toolchain, out_dir: Path, race: bool, timeout: float = 240.0
+) -> GoTestResult:
+    """The exercise's own Go tests, pristine, against the source's files."""
+    t0 = time.monotonic()
+    if missing := _missing(ex, source):
+        return GoTestResult(False, 0.0, (), 0, "", missing)
+    overlay = write_overlay(ex, source, out_dir / "overlay-test.json")
+    argv = [tc.go, "test", "-json", "-count=1", "-overlay", str(overlay)]
+    if race:
+        argv.append("-race")
+    argv += [f"-timeout={int(timeout * 0.8)}s", f"./{ex.id}"]
+    res = await run_captured(argv, cwd=paths.EXERCISES, env=tc.env(), timeout=timeout)
+    failed: list[str] = []
+    text: list[str] = []
+    for line in res.stdout.splitlines():
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            text.append(line)
+            continue
+        if ev.get("Action") == "output":
+            text.append(ev.get("Output", "").rstrip("\n"))
+        elif ev.get("Action") == "fail" and ev.get("Test"):
+            failed.append(ev["Test"])
+    output = "\n".join(text + [res.stderr])
+    races = output.count("WARNING: DATA RACE")
+    seconds = time.monotonic() - t0
+    if res.timed_out:
+        return GoTestResult(False, seconds, tuple(failed), races, output, "go test timed out")
+    passed = res.returncode == 0
+    error = None
+    if not passed:
+        if "[build failed]" in output or "[setup failed]" in output:
+            error = "tests do not compile"
+        elif races:
+            error = f"data race detected ({races})"
+        else:
+            error = "failed: " + ", ".join(failed) if failed else "go test failed"
+    return GoTestResult(passed, seconds, tuple(failed), races, output, error)
+
+
+_astcalls_lock = asyncio.Lock()
+
+
+async def function_calls(ex: Exercise, source: Source, tc: Toolchain) -> dict[str, list[str]]:
+    """Calls made by each function of the editable files, by AST: {'compute':
+    ['runtime.LockOSThread', ...]}; closures count as part of their function."""
+    tool = paths.cache_dir() / f"astcalls-{tc.version}"
+    async with _astcalls_lock:
+        if not tool.exists():
+            res = await run_captured(
+                [tc.go, "build", "-o", str(tool), "./tools/astcalls"],
+                cwd=paths.EXERCISES,
+                env=tc.env(),
+                timeout=BUILD_TIMEOUT,
+            )
+            if res.returncode != 0:
+                raise RuntimeError(f"building astcalls failed: {res.output}")
+    files = [str(source.file(ex, n)) for n in ex.editable]
+    res = await run_captured([str(tool), *files], cwd=paths.EXERCISES, env=tc.env(), timeout=60)
+    if res.returncode != 0:
+        raise SyntaxError(res.output.strip() or "astcalls failed")
+    calls: dict[str, list[str]] = json.loads(res.stdout)
+    return calls

@@ -1,0 +1,165 @@
+"""The `pinlab` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from workshop import paths
+from workshop.catalog import CatalogError, Exercise, load_catalog, resolve
+from workshop.toolchain import ToolchainError
+
+SUBCOMMANDS = {"check", "init", "reset", "list", "probe", "present", "serve", "workshop"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="pinlab",
+        description="A workshop and live visualiser for Go's runtime.LockOSThread.",
+    )
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        help="the learner's workspace (default: %(default)s)",
+        default=paths.default_workspace(),
+    )
+    sub = p.add_subparsers(dest="command")
+
+    c = sub.add_parser("check", help="check exercises headless (CI)")
+    c.add_argument("exercises", nargs="*", metavar="EX", help="1, 01 or 01-slug; none: all")
+    c.add_argument(
+        "--against",
+        choices=["workspace", "starter", "solution"],
+        default="workspace",
+        help="check the workspace (default), the pristine starter or the reference solution",
+    )
+    c.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    c.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    c.add_argument("--seconds", type=float, help="override each scenario's load duration")
+
+    i = sub.add_parser("init", help="create a workspace with every starter")
+    i.add_argument("dir", nargs="?", type=Path)
+    r = sub.add_parser("reset", help="restore an exercise's starter (your version is backed up)")
+    r.add_argument("exercise", metavar="EX")
+    sub.add_parser("list", help="list exercises and your progress")
+
+    pr = sub.add_parser(
+        "probe", help="watch a process: pinlab probe PID, or pinlab probe -- CMD ARGS"
+    )
+    pr.add_argument("pid", nargs="?", type=int)
+    pr.add_argument("--count", type=int, default=0, help="samples to take (0: until it exits)")
+    pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
+    pr.add_argument("--format", choices=["text", "json"], default="text")
+    pr.add_argument("cmd", nargs=argparse.REMAINDER)
+
+    sub.add_parser("workshop", help="open the workshop (the default)")
+    sub.add_parser("present", help="open the workshop in the projection layout")
+    s = sub.add_parser("serve", help="serve the workshop to a browser")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    return p
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`pinlab --check EX` is `pinlab check EX`."""
+    if "--check" in argv:
+        i = argv.index("--check")
+        if not any(a in SUBCOMMANDS for a in argv[:i]):
+            return argv[:i] + ["check"] + argv[i + 1 :]
+    return argv
+
+
+def _catalog() -> list[Exercise]:
+    return load_catalog()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from workshop import report, toolchain
+    from workshop.build import Source
+    from workshop.session import check_all
+    from workshop.workspace import IN_PROGRESS, SOLVED, Workspace
+
+    catalog = _catalog()
+    chosen = [resolve(catalog, n) for n in args.exercises] if args.exercises else catalog
+    tc = toolchain.find()
+    ws = Workspace(args.workspace)
+    if args.against == "workspace":
+        ws.ensure(catalog)
+        sources = {ex.id: Source("workspace", ws.exercise_dir(ex)) for ex in chosen}
+    else:
+        sources = {ex.id: Source(args.against) for ex in chosen}
+    results = asyncio.run(check_all(chosen, sources, tc, seconds=args.seconds))
+    if args.against == "workspace":
+        for r in results:
+            ws.set_status(r.exercise, SOLVED if r.passed else IN_PROGRESS)
+    text = {"text": report.to_text, "json": report.to_json, "junit": report.to_junit}[args.format](
+        results
+    )
+    if args.output:
+        args.output.write_text(text + "\n")
+    else:
+        print(text)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from workshop.workspace import Workspace
+
+    ws = Workspace(args.dir or args.workspace)
+    copied = ws.ensure(_catalog())
+    print(f"workspace {ws.root}: {len(copied)} starter files copied")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from workshop.workspace import Workspace
+
+    catalog = _catalog()
+    ex = resolve(catalog, args.exercise)
+    ws = Workspace(args.workspace)
+    ws.ensure(catalog)
+    backup = ws.reset(ex)
+    print(f"{ex.id} reset to its starter" + (f"; your version is in {backup}" if backup else ""))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from workshop.workspace import Workspace
+
+    catalog = _catalog()
+    ws = Workspace(args.workspace)
+    for ex in catalog:
+        print(f"{ex.id:<28} {ex.difficulty:<7} {ws.status(ex):<12} {ex.title}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    command = args.command or "workshop"
+    try:
+        if command == "check":
+            return cmd_check(args)
+        if command == "init":
+            return cmd_init(args)
+        if command == "reset":
+            return cmd_reset(args)
+        if command == "list":
+            return cmd_list(args)
+        if command == "probe":
+            from workshop.probe_cmd import run_probe
+
+            return run_probe(args)
+        from workshop.app_main import run_app
+
+        return run_app(args, command)
+    except (CatalogError, ToolchainError) as exc:
+        print(f"pinlab: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
