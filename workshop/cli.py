@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["text", "json", "junit"], default="text")
     c.add_argument("--output", type=Path, help="write the report here instead of stdout")
     c.add_argument("--seconds", type=float, help="override each scenario's load duration")
+    c.add_argument("--timeout", type=float, help="override each run's wall-clock limit (seconds)")
 
     i = sub.add_parser("init", help="create a workspace with every starter")
     i.add_argument("dir", nargs="?", type=Path)
@@ -90,7 +91,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         sources = {ex.id: Source("workspace", ws.exercise_dir(ex)) for ex in chosen}
     else:
         sources = {ex.id: Source(args.against) for ex in chosen}
-    results = asyncio.run(check_all(chosen, sources, tc, seconds=args.seconds))
+    results = asyncio.run(
+        check_all(chosen, sources, tc, seconds=args.seconds, timeout=args.timeout)
+    )
     if args.against == "workspace":
         for r in results:
             ws.set_status(r.exercise, SOLVED if r.passed else IN_PROGRESS)

@@ -51,13 +51,8 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
             limit = limit_text(v, t.min, t.max)
             mark = _MARK.get(v.status, "?")
             row = f"  {mark} {v.label:<44} {fmt_value(v.value, v.unit):>12}  {limit:<12}"
-            if (
-                v.status != MET
-                and v.detail
-                or v.status == MET
-                and v.detail
-                and v.kind.endswith("ratio")
-            ):
+            shown = v.detail and v.detail != r.error
+            if shown and (v.status != MET or v.kind.endswith("ratio")):
                 row += f"  {v.detail}"
             lines.append(row.rstrip())
         lines.append("")

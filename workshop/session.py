@@ -84,10 +84,12 @@ class ExerciseCheck:
         tc: Toolchain,
         listener: Listener | None = None,
         seconds: float | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.ex, self.source, self.tc = ex, source, tc
         self.listener = listener or Listener()
         self.seconds = seconds
+        self.timeout = timeout or ex.scenario.timeout
 
     async def run(self) -> ExerciseResult:
         t0 = time.monotonic()
@@ -112,7 +114,7 @@ class ExerciseCheck:
             [str(binary)],
             env,
             workdir,
-            self.ex.scenario.timeout,
+            self.timeout,
             on_frame=lambda t, f: lst.on_frame(label, t, f),
             on_threads=lambda s: lst.on_threads(label, s),
         )
@@ -236,9 +238,11 @@ async def check_all(
     tc: Toolchain,
     listener: Listener | None = None,
     seconds: float | None = None,
+    timeout: float | None = None,
 ) -> list[ExerciseResult]:
     """Exercises one after another: measurements must not share the CPUs."""
     out = []
     for ex in exercises:
-        out.append(await ExerciseCheck(ex, source_for[ex.id], tc, listener, seconds).run())
+        check = ExerciseCheck(ex, source_for[ex.id], tc, listener, seconds, timeout)
+        out.append(await check.run())
     return out

