@@ -55,12 +55,12 @@ def _import_pynvml() -> ModuleType:
 class NvmlReader:
     """Initialises NVML once and reads every device on each call.
 
-    `load` returns the pynvml module (tests pass a failing one). A failed
+    `load` returns the pynvml module (tests pass failing or fake ones). A failed
     initialisation is remembered, not retried: drivers do not appear in the
     middle of a session, and retrying costs a library load each time.
     """
 
-    def __init__(self, load: Callable[[], ModuleType] = _import_pynvml) -> None:
+    def __init__(self, load: Callable[[], Any] = _import_pynvml) -> None:
         self._load = load
         self._nvml: Any = None
         self._failure: str | None = None

@@ -65,8 +65,8 @@ def namespace_prefix() -> tuple[str, ...] | None:
     """An `unshare` command giving a private PID namespace here, or None."""
     if shutil.which("unshare") is None:
         return None
-    tries = [("unshare", "--pid", "--fork", "--kill-child")]
-    tries.append(("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child"))
+    plain = ("unshare", "--pid", "--fork", "--kill-child")
+    tries = [plain, ("unshare", "--user", "--map-root-user", *plain[1:])]
     for prefix in tries:
         try:
             done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
@@ -106,10 +106,14 @@ class Namespaced:
 
 
 def start_namespaced(
-    nsinit: Path, argv: list[str], env: dict[str, str] | None = None
+    nsinit: Path,
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    pass_fds: tuple[int, ...] = (),
 ) -> Namespaced:
     """Start argv under nsinit in a private PID namespace (stdin and stdout
-    piped, text). Raises ProgramError where namespaces are not allowed."""
+    piped, text; `pass_fds` reach the program too). Raises ProgramError
+    where namespaces are not allowed."""
     prefix = namespace_prefix()
     if prefix is None:
         raise ProgramError("no private PID namespace on this machine")
@@ -119,7 +123,7 @@ def start_namespaced(
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        pass_fds=[write_end],
+        pass_fds=[write_end, *pass_fds],
         env=env,
     )
     os.close(write_end)
