@@ -155,6 +155,17 @@ def _is_opt_note(line: str) -> bool:
     )
 
 
+async def vet(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> list[Diagnostic]:
+    """go vet's findings in the editable files (warnings: they do not fail a check)."""
+    overlay = write_overlay(ex, source, out_dir / "overlay-vet.json")
+    argv = [tc.go, "vet", "-overlay", str(overlay), f"./{ex.id}"]
+    res = await run_captured(argv, cwd=paths.EXERCISES, env=tc.env(), timeout=BUILD_TIMEOUT)
+    if res.returncode == 0:
+        return []
+    diags = parse_diagnostics(res.output, ex, source)
+    return [d for d in diags if Path(d.file).name in ex.editable]
+
+
 @dataclass(frozen=True)
 class GoTestResult:
     passed: bool

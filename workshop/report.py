@@ -45,6 +45,8 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
             lines.append(f"      {r.error}")
             for d in r.details.strip().splitlines()[:20]:
                 lines.append(f"        {d}")
+        for d in r.vet:
+            lines.append(f"      vet: {d}")
         by_id = {t.id: t for t in r.exercise.targets}
         for v in r.verdicts:
             t = by_id[v.id]
@@ -71,6 +73,7 @@ def to_dict(results: list[ExerciseResult]) -> dict:
                 "passed": r.passed,
                 "error": r.error,
                 "details": r.details or None,
+                "vet": [str(d) for d in r.vet],
                 "seconds": round(r.seconds, 3),
                 "targets": [
                     {

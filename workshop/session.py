@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop import paths
-from workshop.build import BuildResult, Source, build, function_calls, go_test
+from workshop.build import BuildResult, Diagnostic, Source, build, function_calls, go_test, vet
 from workshop.catalog import RATIO_KINDS, Exercise, Target
 from workshop.metrics import RunMetrics, distill
 from workshop.sandbox import ProgramRun, ThreadSample
@@ -53,6 +53,7 @@ class ExerciseResult:
     build: BuildResult | None = None
     runs: list[RunMetrics] = field(default_factory=list)
     starter_runs: list[RunMetrics] = field(default_factory=list)
+    vet: list[Diagnostic] = field(default_factory=list)  # warnings, not failures
     seconds: float = 0.0
 
     @property
@@ -158,6 +159,10 @@ class ExerciseCheck:
             error, details = await self._measure(measured, build_res, workdir, result, verdicts)
             if error:
                 return finish(error, details)
+
+        if self.source.kind == "workspace":
+            self.listener.on_status("go vet")
+            result.vet = await vet(ex, self.source, self.tc, workdir / "vet")
 
         for t in targets:
             if t.kind == "go-test":

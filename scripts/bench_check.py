@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Benchmarks for the closing notes of the engine (not a timed test).
+
+    .venv/bin/python scripts/bench_check.py overhead [--repeat 5]
+        `pinlab check 01 --against solution` against doing the same work by hand:
+        `go build` of the solution and the starter, then the same interleaved runs
+        of the same scenario (3 rounds of each), side by side, median of repeats.
+    .venv/bin/python scripts/bench_check.py suite [EX ...]
+        wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
+    .venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
+        the validity matrix: each exercise's starter and solution checked N times,
+        printing every verdict, so a flip shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PINLAB = [sys.executable, "-m", "workshop.cli"]
+
+
+def timed(argv: list[str], **kw: object) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    return time.perf_counter() - t0
+
+
+def raw_build_and_run(go: str, rounds: int) -> float:
+    """What a person would do by hand for exercise 01's check: build the solution
+    and the starter (copies of the package; no pinlab), run each `rounds` times."""
+    ex = ROOT / "exercises" / "01-vestigial-pin"
+    env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly", "PINLAB_SECONDS": "1"}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=ROOT / "exercises", prefix="_bench") as tmp:
+        bins = []
+        for side in ("solution", "starter"):
+            pkg = Path(tmp) / side
+            pkg.mkdir()
+            for f in ex.glob("*.go"):
+                if not f.name.endswith("_test.go"):
+                    shutil.copy(f, pkg / f.name)
+            if side == "solution":
+                shutil.copy(ex / "_solution" / "compute.go", pkg / "compute.go")
+            subprocess.run([go, "build", "-o", str(pkg / "prog"), f"./{Path(tmp).name}/{side}"],
+                           cwd=ROOT / "exercises", env=env, check=True)
+            bins.append(pkg / "prog")
+        for _ in range(rounds):
+            for b in bins:
+                subprocess.run([str(b)], env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def overhead(repeat: int) -> None:
+    from workshop.toolchain import find
+
+    go = find().go
+    a, b = [], []
+    for i in range(repeat):
+        a.append(timed([*PINLAB, "check", "1", "--against", "solution"], cwd=ROOT))
+        b.append(raw_build_and_run(go, 3))
+        print(f"round {i + 1}: pinlab check 01 {a[-1]:.2f} s, raw build+runs {b[-1]:.2f} s", flush=True)
+    ma, mb = statistics.median(a), statistics.median(b)
+    print(f"median: pinlab {ma:.2f} s, raw {mb:.2f} s, overhead {100 * (ma / mb - 1):+.1f}%")
+
+
+def suite(ids: list[str]) -> None:
+    t = timed([*PINLAB, "check", *ids, "--against", "solution"], cwd=ROOT)
+    print(f"pinlab check {' '.join(ids)} --against solution: {t:.1f} s")
+
+
+def matrix(runs: int, ids: list[str]) -> None:
+    from workshop.build import Source
+    from workshop.catalog import load_catalog, resolve
+    from workshop.session import ExerciseCheck
+    from workshop.toolchain import find
+
+    catalog = load_catalog()
+    chosen = [resolve(catalog, i) for i in ids] if ids else catalog
+    tc = find()
+    bad = 0
+    for ex in chosen:
+        for side in ("starter", "solution"):
+            row = []
+            for _ in range(runs):
+                r = asyncio.run(ExerciseCheck(ex, Source(side), tc).run())
+                ok = (not r.passed) if side == "starter" else r.passed
+                bad += not ok
+                vals = ", ".join(
+                    f"{v.id}={'-' if v.value is None else round(v.value, 3)}{'' if v.met else '!'}"
+                    for v in r.verdicts
+                )
+                row.append(("ok " if ok else "BAD ") + (r.error or vals))
+            print(f"{ex.id:<26} {side:<8}", json.dumps(row, ensure_ascii=False), flush=True)
+    print(f"{bad} invalid verdicts of {len(chosen) * 2 * runs}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("what", choices=["overhead", "suite", "matrix"])
+    p.add_argument("ids", nargs="*")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--runs", type=int, default=5)
+    a = p.parse_args()
+    if a.what == "overhead":
+        overhead(a.repeat)
+    elif a.what == "suite":
+        suite(a.ids or ["1", "2", "3", "4", "5"])
+    else:
+        matrix(a.runs, a.ids)
+
+
+if __name__ == "__main__":
+    main()
