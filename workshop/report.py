@@ -43,10 +43,8 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
         )
         if r.error:
             lines.append(f"      {r.error}")
-            for d in r.details.strip().splitlines()[:20]:
-                lines.append(f"        {d}")
-        for d in r.vet:
-            lines.append(f"      vet: {d}")
+            lines += [f"        {line}" for line in r.details.strip().splitlines()[:20]]
+        lines += [f"      vet: {d}" for d in r.vet]
         by_id = {t.id: t for t in r.exercise.targets}
         for v in r.verdicts:
             t = by_id[v.id]
