@@ -2,10 +2,11 @@
 
 - the kernel's thread count: every tick (10 Hz), one read of /proc/PID/status;
 - per-thread placement (stat + affinity): at most `detail_hz` (2 Hz), and
-  no more often than a CPU budget allows: a pass that cost c seconds of the
-  sampler's own CPU time delays the next by c / cpu_budget;
-- per-thread counters (status + sched, ~3x dearer): every `counters_every`-th
-  detail pass;
+  no more often than a CPU budget allows: if recent passes cost c seconds of
+  the sampler's own CPU time on average, the next waits at least
+  c / cpu_budget;
+- per-thread counters (sched: switches, migrations; ~2x dearer): every
+  `counters_every`-th detail pass;
 - NVML and the simulated devices' stats: `gpu_hz` (1 Hz).
 
 Every tick emits a `ProcessSample`. The loop runs in a plain thread
@@ -21,6 +22,7 @@ import contextlib
 import dataclasses
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
@@ -118,6 +120,8 @@ class Sampler:
         self._next_detail = 0.0
         self._next_gpu = 0.0
         self._detail_passes = 0
+        # costs of the last cycle of passes (one counters pass + placement ones)
+        self._pass_costs: deque[float] = deque(maxlen=max(1, rates.counters_every))
         self._gpus: tuple[GpuInfo, ...] = ()
         self._gpu_status = ""
         self._devices: tuple[float, list[DeviceStats]] | None = None
@@ -174,7 +178,9 @@ class Sampler:
             infos = [_mark_locked(info, locked) for info in infos]
         cost = time.thread_time() - cpu0
         self.detail_seconds += cost
-        self._next_detail = t + max(1.0 / self.rates.detail_hz, cost / self.rates.cpu_budget)
+        self._pass_costs.append(cost)
+        average = sum(self._pass_costs) / len(self._pass_costs)
+        self._next_detail = t + max(1.0 / self.rates.detail_hz, average / self.rates.cpu_budget)
         return tuple(infos)
 
     def _churn(self, t: float, threads: int | None) -> Churn:

@@ -3,8 +3,8 @@
 Two speeds: `thread_count` is one small read of /proc/PID/status (the 10 Hz
 path). `ThreadReader.read` walks /proc/PID/task: its placement pass reads
 each thread's stat and affinity (about 6 µs a thread here, Python included);
-its counters pass adds task status and sched (context switches, migrations,
-about 3x the cost), so the sampler runs that one less often. Every read
+its counters pass adds each thread's sched file (context switches and
+migrations, about twice the cost), so the sampler runs that one less often. Every read
 tolerates the process or a thread vanishing halfway: it returns what it has
 and never raises.
 """
@@ -80,18 +80,33 @@ def thread_count(pid: int) -> int | None:
     return threads
 
 
-def read_counters(task_dir: str) -> tuple[int | None, Counters | None]:
-    """(nstid, counters) from one task's status and sched; (None, None) if gone."""
+def read_nstid(task_dir: str) -> int | None:
+    """The thread's TID in its innermost PID namespace (None when gone)."""
+    status = read_small(f"{task_dir}/status")
+    return innermost_id(find_line(status, b"\nNSpid:")) if status is not None else None
+
+
+def read_counters(task_dir: str) -> Counters | None:
+    """A thread's switches and migrations (None when it is gone).
+
+    The sched file has all three; without it (kernels built without
+    CONFIG_SCHED_DEBUG) the switches come from status and migrations are None.
+    """
+    sched = read_small(f"{task_dir}/sched")
+    if sched is not None and b"\nnr_voluntary_switches" in sched:
+        return Counters(
+            voluntary=find_int(sched, b"\nnr_voluntary_switches"),
+            involuntary=find_int(sched, b"\nnr_involuntary_switches"),
+            migrations=find_int(sched, b"\nse.nr_migrations"),
+        )
     status = read_small(f"{task_dir}/status")
     if status is None:
-        return None, None
-    sched = read_small(f"{task_dir}/sched")
-    counters = Counters(
+        return None
+    return Counters(
         voluntary=find_int(status, b"\nvoluntary_ctxt_switches:"),
         involuntary=find_int(status, b"\nnonvoluntary_ctxt_switches:"),
-        migrations=find_int(sched, b"\nse.nr_migrations") if sched else None,
+        migrations=None,
     )
-    return innermost_id(find_line(status, b"\nNSpid:")), counters
 
 
 class _Known:
@@ -157,15 +172,13 @@ class ThreadReader:
         key = (tid, rest[19])
         known = previous.get(key)
         if known is None:
-            nstid: int | None = tid
-            found: Counters | None = None
-            if counters or self._is_namespaced():
-                nstid, found = read_counters(task_dir)
-            if nstid is None:
+            nstid = read_nstid(task_dir) if self._is_namespaced() else tid
+            found = read_counters(task_dir) if counters else None
+            if nstid is None or (counters and found is None):
                 return None
             known = _Known(nstid, found)
         elif counters:
-            _, found = read_counters(task_dir)
+            found = read_counters(task_dir)
             if found is None:
                 return None
             if found != known.counters:
