@@ -1,0 +1,84 @@
+"""Thread creations and exits beside the thread graph: exact when the run is
+in a PID namespace, otherwise labelled a lower bound."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.timer import Timer
+from textual.widget import Widget
+
+from probes.churn import Churn
+from widgets.units import rate
+
+SPARK = "▁▂▃▄▅▆▇█"
+REDRAW_HZ = 4.0
+
+
+class ChurnMeter(Widget):
+    COMPONENT_CLASSES = {"churn-meter--value", "churn-meter--note", "churn-meter--spark"}
+    DEFAULT_CSS = """
+    ChurnMeter { width: 24; height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rates: deque[float] = deque(maxlen=40)
+        self.churn: Churn | None = None
+        self.c_threads: int | None = None  # threads the Go runtime does not own
+        self._dirty = False
+        self._timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def reset(self) -> None:
+        self._rates.clear()
+        self.churn = None
+        self.c_threads = None
+        self._dirty = True
+
+    def add(self, churn: Churn, c_threads: int | None = None) -> None:
+        self.churn = churn
+        self.c_threads = c_threads
+        if churn.per_second is not None:
+            self._rates.append(max(0.0, churn.per_second))
+        self._dirty = True
+
+    def render(self) -> RenderableType:
+        value = self.get_component_rich_style("churn-meter--value")
+        note = self.get_component_rich_style("churn-meter--note")
+        out = Text()
+        c = self.churn
+        if c is None or c.created_total is None:
+            out.append("churn\n", style=note)
+            out.append("waiting for the first sample", style=note)
+            return out
+        bound = "" if c.exact else "≥ "
+        out.append("created ", style=note)
+        out.append(f"{bound}{c.created_total}\n", style=value)
+        out.append("per s   ", style=note)
+        out.append(f"{bound}{rate(c.per_second)}\n", style=value)
+        if c.exited_total is not None:
+            out.append("exited  ", style=note)
+            out.append(f"{bound}{c.exited_total}\n", style=value)
+        if self.c_threads is not None:
+            out.append("not Go's ", style=note)
+            out.append(f"{self.c_threads}\n", style=value)
+        width = max(1, self.size.width)
+        recent = list(self._rates)[-width:]
+        top = max(recent, default=0.0)
+        if top > 0:
+            spark = "".join(SPARK[min(7, int(r / top * 7.999))] for r in recent)
+            out.append(spark + "\n", style=self.get_component_rich_style("churn-meter--spark"))
+        out.append(
+            "exact (PID namespace)" if c.exact else "lower bound (no PID namespace)", style=note
+        )
+        return out

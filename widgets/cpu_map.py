@@ -1,0 +1,100 @@
+"""Each CPU, grouped by NUMA node (real or simulated), with the threads that
+last ran there; threads a goroutine is locked to are marked with their role."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.timer import Timer
+from textual.widget import Widget
+
+from probes.threads import ThreadInfo
+from probes.topology import Topology
+
+REDRAW_HZ = 2.0
+RUNNING = "R"
+
+
+class CpuMap(Widget):
+    """● a thread running on the CPU now, ○ one that last ran there and sleeps,
+    ◆/◇ the same for a locked thread (its role is listed)."""
+
+    COMPONENT_CLASSES = {
+        "cpu-map--node",
+        "cpu-map--running",
+        "cpu-map--sleeping",
+        "cpu-map--locked",
+        "cpu-map--note",
+    }
+    DEFAULT_CSS = """
+    CpuMap { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.topology: Topology | None = None
+        self.threads: tuple[ThreadInfo, ...] = ()
+        self._dirty = False
+        self._timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def set_topology(self, topology: Topology) -> None:
+        self.topology = topology
+        self._dirty = True
+
+    def show(self, threads: Sequence[ThreadInfo]) -> None:
+        self.threads = tuple(threads)
+        self._dirty = True
+
+    def clear(self) -> None:
+        self.threads = ()
+        self._dirty = True
+
+    def render(self) -> RenderableType:
+        st = {
+            k: self.get_component_rich_style(f"cpu-map--{k}")
+            for k in ("node", "running", "sleeping", "locked", "note")
+        }
+        out = Text(no_wrap=True, overflow="ellipsis")
+        topo = self.topology
+        if topo is None:
+            return Text("reading the CPU topology…", style=st["note"])
+        by_cpu: dict[int, list[ThreadInfo]] = {}
+        for info in self.threads:
+            if info.cpu is not None:
+                by_cpu.setdefault(info.cpu, []).append(info)
+        kind = "simulated" if topo.simulated else "NUMA"
+        for node in topo.nodes:
+            devices = f", devices {', '.join(map(str, node.devices))}" if node.devices else ""
+            name = f"socket {node.id} (simulated{devices})" if node.simulated else f"node {node.id}"
+            out.append(f"{kind} {name}\n" if not node.simulated else f"{name}\n", style=st["node"])
+            for cpu in node.cpus:
+                here = sorted(by_cpu.get(cpu, []), key=lambda i: (not i.locked, i.state != RUNNING))
+                out.append(f" cpu{cpu:<3}", style=st["node"])
+                for info in here[:24]:
+                    running = info.state == RUNNING
+                    glyph = ("◆" if running else "◇") if info.locked else ("●" if running else "○")
+                    key = "locked" if info.locked else ("running" if running else "sleeping")
+                    out.append(glyph, style=st[key])
+                if len(here) > 24:
+                    out.append(f"+{len(here) - 24}", style=st["note"])
+                locked = [i for i in here if i.locked]
+                for info in locked:
+                    out.append(f"  {info.nstid} {info.role or 'locked'}", style=st["locked"])
+                    if len(info.affinity) == 1:
+                        out.append(" pinned", style=st["note"])
+                out.append("\n")
+        if not self.threads:
+            out.append("no program running", style=st["note"])
+        else:
+            out.append("● running ○ sleeping (last CPU)  ◆ locked", style=st["note"])
+        return out

@@ -1,0 +1,93 @@
+"""GPU load: real NVIDIA devices (NVML) and pinlab's simulated devices, each
+labelled; says plainly when there is nothing to show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.timer import Timer
+from textual.widget import Widget
+
+from probes.gpu import GpuInfo
+from widgets.units import bar
+
+REDRAW_HZ = 2.0
+
+
+def _gib(n: int | None) -> str:
+    return "—" if n is None else f"{n / 2**30:.1f} GiB"
+
+
+class GpuPanel(Widget):
+    COMPONENT_CLASSES = {
+        "gpu-panel--real",
+        "gpu-panel--simulated",
+        "gpu-panel--bar",
+        "gpu-panel--note",
+    }
+    DEFAULT_CSS = """
+    GpuPanel { height: auto; min-height: 3; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.gpus: tuple[GpuInfo, ...] = ()
+        self.status = "looking for GPUs…"
+        self.uses_devices = False
+        self._dirty = False
+        self._timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh(layout=True)
+
+    def show(self, gpus: Sequence[GpuInfo], status: str) -> None:
+        self.gpus = tuple(gpus)
+        if status or not self.status.startswith("no NVIDIA"):
+            self.status = status or self.status
+        self._dirty = True
+
+    def render(self) -> RenderableType:
+        note = self.get_component_rich_style("gpu-panel--note")
+        out = Text()
+        real = [g for g in self.gpus if not g.simulated]
+        simulated = [g for g in self.gpus if g.simulated]
+        width = max(8, min(30, self.size.width - 34))
+        if real:
+            out.append(f"NVML: {self.status}\n", style=note)
+        for g in real + simulated:
+            label = "simulated" if g.simulated else "real"
+            out.append(f"{label:<9} ", style=self.get_component_rich_style(f"gpu-panel--{label}"))
+            out.append(f"{g.index} ")
+            util = g.util
+            out.append(
+                bar(util or 0.0, width), style=self.get_component_rich_style("gpu-panel--bar")
+            )
+            out.append(f" {'—' if util is None else f'{util:4.0%}'}")
+            if not g.simulated and g.mem_total:
+                out.append(f"  {_gib(g.mem_used)}/{_gib(g.mem_total)}", style=note)
+                if g.process_mem is not None:
+                    out.append(f" (this program {_gib(g.process_mem)})", style=note)
+            elif g.simulated:
+                out.append(f"  {g.name}", style=note)
+            out.append("\n")
+        if not real:
+            out.append("no GPU on this machine\n", style=note)
+            reason = self.status.removeprefix("no NVIDIA GPU (").removesuffix(")")
+            if reason:
+                out.append(f"{reason}\n", style=note)
+        if not simulated:
+            out.append(
+                "no simulated device in use"
+                if self.uses_devices
+                else "this exercise uses no simulated device",
+                style=note,
+            )
+        out.rstrip()
+        return out

@@ -1,0 +1,117 @@
+"""The exercise's targets as a checklist under a `K/N targets met` heading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.widget import Widget
+
+from workshop.report import fmt_value
+from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+
+PENDING = "pending"
+_MARKS = {MET: "✓", MISSED: "✗", INCONCLUSIVE: "?", PENDING: "…"}
+
+
+def limit_of(verdict: Verdict, is_max: bool) -> str:
+    if verdict.limit is None or verdict.kind in ("not-inlined", "go-test"):
+        return ""
+    return ("≤ " if is_max else "≥ ") + fmt_value(verdict.limit, verdict.unit)
+
+
+class TargetChecklist(Widget):
+    """Verdicts as rows: mark, target, measured value, limit, why. Rows turn
+    green when met; 'inconclusive' and 'not measured' say so plainly."""
+
+    COMPONENT_CLASSES = {
+        "target-checklist--met",
+        "target-checklist--missed",
+        "target-checklist--inconclusive",
+        "target-checklist--pending",
+        "target-checklist--heading",
+        "target-checklist--note",
+    }
+    DEFAULT_CSS = """
+    TargetChecklist { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._verdicts: list[Verdict] = []
+        self._is_max: dict[str, bool] = {}
+        self._note = ""
+        self._stale = False
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        return list(self._verdicts)
+
+    @property
+    def heading(self) -> str:
+        met = sum(v.met for v in self._verdicts)
+        return f"{met}/{len(self._verdicts)} targets met"
+
+    def set_verdicts(
+        self, verdicts: Sequence[Verdict], is_max: dict[str, bool] | None = None
+    ) -> None:
+        self._verdicts = list(verdicts)
+        if is_max is not None:
+            self._is_max = dict(is_max)
+        self._stale = False
+        self.refresh(layout=True)
+
+    def update_verdicts(self, changed: Sequence[Verdict]) -> None:
+        """Replace the rows of the targets in `changed` (early verdicts)."""
+        by_id = {v.id: v for v in changed}
+        self._verdicts = [by_id.get(v.id, v) for v in self._verdicts]
+        self.refresh(layout=True)
+
+    def set_note(self, note: str, stale: bool = False) -> None:
+        """A line under the heading: 'rechecking…', 'build failed: ...'."""
+        self._note, self._stale = note, stale
+        self.refresh(layout=True)
+
+    def _style(self, status: str) -> str:
+        key = status if status in (MET, MISSED, INCONCLUSIVE) else PENDING
+        return f"target-checklist--{key}"
+
+    def render(self) -> RenderableType:
+        heading = Text(
+            self.heading, style=self.get_component_rich_style("target-checklist--heading")
+        )
+        note_style = self.get_component_rich_style("target-checklist--note")
+        if self._note:
+            heading.append(f"  {self._note}", style=note_style)
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(width=1)
+        table.add_column(ratio=3)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(no_wrap=True)
+        for v in self._verdicts:
+            style = self.get_component_rich_style(self._style(v.status))
+            if self._stale:
+                style = note_style
+            label = Text(v.label, style=style)
+            if v.status != MET or v.kind.endswith("ratio"):
+                if v.detail:
+                    label.append(f"\n{v.detail}", style=note_style)
+                elif v.status not in (MET, MISSED):
+                    label.append(f"\n{v.status}", style=note_style)
+            value = (
+                ""
+                if v.kind in ("not-inlined", "go-test") and v.status == MET
+                else fmt_value(v.value, v.unit)
+            )
+            table.add_row(
+                Text(_MARKS.get(v.status, "·"), style=style),
+                label,
+                Text(value, style=style),
+                Text(limit_of(v, self._is_max.get(v.id, True)), style=note_style),
+            )
+        grid = Table.grid(expand=True)
+        grid.add_row(heading)
+        grid.add_row(table)
+        return grid

@@ -1,0 +1,128 @@
+"""OS threads over time, with the idle baseline and the target's limit drawn."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.timer import Timer
+from textual.widget import Widget
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+REDRAW_HZ = 4.0
+AXIS = 4  # columns for the y labels
+
+
+class ThreadGraph(Widget):
+    """A bar per sample (newest right). Samples go into a bounded deque; the
+    widget redraws at most REDRAW_HZ times a second, whatever the rate."""
+
+    COMPONENT_CLASSES = {
+        "thread-graph--bar",
+        "thread-graph--over",
+        "thread-graph--baseline",
+        "thread-graph--limit",
+        "thread-graph--axis",
+    }
+    DEFAULT_CSS = """
+    ThreadGraph { height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, capacity: int = 600, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._points: deque[tuple[float, int]] = deque(maxlen=capacity)
+        self.baseline: int | None = None
+        self.limit: int | None = None
+        self.caption = ""
+        self._dirty = False
+        self._timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def reset(self, caption: str = "") -> None:
+        self._points.clear()
+        self.baseline = None
+        self.caption = caption
+        self._dirty = True
+
+    def add(self, t: float, threads: int) -> None:
+        self._points.append((t, threads))
+        self._dirty = True
+
+    def set_baseline(self, threads: int | None) -> None:
+        self.baseline = threads
+        self._dirty = True
+
+    def set_limit(self, threads: int | None) -> None:
+        """The most threads the target allows (baseline + allowance)."""
+        self.limit = threads
+        self._dirty = True
+
+    @property
+    def latest(self) -> int | None:
+        return self._points[-1][1] if self._points else None
+
+    @property
+    def peak(self) -> int | None:
+        return max(p[1] for p in self._points) if self._points else None
+
+    def render(self) -> RenderableType:
+        width, height = self.size.width, self.size.height
+        if width < AXIS + 4 or height < 3:
+            return Text(f"threads {self.latest if self.latest is not None else '—'}")
+        rows = height - 1
+        plot_w = width - AXIS - 1
+        values = [v for _, v in list(self._points)[-plot_w:]]
+        if not values:
+            return Text("waiting for the program to start…", style="italic")
+        top = max([*values, self.baseline or 0, self.limit or 0]) + 1
+        styles = {
+            k: self.get_component_rich_style(f"thread-graph--{k}")
+            for k in ("bar", "over", "baseline", "limit", "axis")
+        }
+        line_rows = {}
+        for key, level in (("baseline", self.baseline), ("limit", self.limit)):
+            if level is not None:
+                line_rows[min(rows - 1, int(level / top * rows))] = key
+        out = Text(no_wrap=True, overflow="crop")
+        for r in range(rows):
+            from_bottom = rows - 1 - r
+            label = ""
+            if r == 0:
+                label = str(top)
+            if from_bottom in line_rows:
+                key = line_rows[from_bottom]
+                label = str(self.baseline if key == "baseline" else self.limit)
+            out.append(label.rjust(AXIS - 1) + " │", style=styles["axis"])
+            line_key = line_rows.get(from_bottom)
+            for v in values:
+                fill = round(v / top * rows * 8) - from_bottom * 8
+                if fill > 0:
+                    over = self.limit is not None and v > self.limit
+                    out.append(BLOCKS[min(8, fill)], style=styles["over" if over else "bar"])
+                elif line_key is not None:
+                    out.append("─" if line_key == "limit" else "┄", style=styles[line_key])
+                else:
+                    out.append(" ")
+            if line_key is not None:  # the line runs across the whole plot
+                glyph = "─" if line_key == "limit" else "┄"
+                out.append(glyph * (plot_w - len(values)), style=styles[line_key])
+            out.append("\n")
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        legend.append(f"{'':>{AXIS}}now {values[-1]}", style=styles["bar"])
+        legend.append(f"  peak {max(values)}")
+        if self.baseline is not None:
+            legend.append(f"  ┄ idle {self.baseline}", style=styles["baseline"])
+        if self.limit is not None:
+            legend.append(f"  ─ limit {self.limit}", style=styles["limit"])
+        if self.caption:
+            legend.append(f"  {self.caption}", style=styles["axis"])
+        out.append_text(legend)
+        return out

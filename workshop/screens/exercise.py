@@ -1,0 +1,488 @@
+"""One exercise: its text, the target checklist, the build/run log and the
+live panels; every save in the exercise folder rebuilds and reruns it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import Worker
+
+from probes.gpu import read_gpus
+from probes.topology import Topology, read_topology, simulated_topology
+from widgets.big_figure import BigFigure
+from widgets.build_log import BuildLog
+from widgets.churn_meter import ChurnMeter
+from widgets.cpu_map import CpuMap
+from widgets.gpu_panel import GpuPanel
+from widgets.latency_panel import LatencyPanel
+from widgets.target_checklist import TargetChecklist
+from widgets.thread_graph import ThreadGraph
+from widgets.units import rate
+from workshop.app_messages import CheckFailed, CheckFinished, Live, SaveSeen, WatcherNote
+from workshop.build import Source
+from workshop.catalog import Exercise
+from workshop.live import (
+    BuildDone,
+    EarlyVerdicts,
+    FrameDecoder,
+    FrameSeen,
+    LatencyMeasured,
+    LiveBridge,
+    LiveEvent,
+    ProcessSampled,
+    RunDone,
+    RunStarted,
+    StatusChanged,
+    ThreadCount,
+)
+from workshop.screens._app import pinlab
+from workshop.session import ExerciseCheck, ExerciseResult
+from workshop.targets import NOT_MEASURED, Verdict
+from workshop.watch import Save, SaveWatcher, WatcherNotice
+from workshop.workspace import IN_PROGRESS, SOLVED
+
+YOURS = "yours"
+
+
+def pending_verdicts(ex: Exercise, why: str) -> list[Verdict]:
+    return [
+        Verdict(t.id, t.label, t.kind, NOT_MEASURED, None, t.limit, t.unit, why) for t in ex.targets
+    ]
+
+
+def exercise_topology(ex: Exercise) -> Topology:
+    if ex.scenario.topology:
+        try:
+            return simulated_topology(ex.scenario.topology)
+        except ValueError:
+            pass
+    return read_topology()
+
+
+class ExerciseScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "next", "next"),
+        Binding("h", "hint", "hint"),
+        Binding("l,escape", "list", "list"),
+        Binding("c", "check_all", "check all"),
+        Binding("x", "reset", "reset"),
+        Binding("r", "rerun", "rerun"),
+        Binding("s", "solution", "solution"),
+        Binding("m", "compare", "compare"),
+    ]
+
+    def __init__(self, ex: Exercise) -> None:
+        super().__init__()
+        self.ex = ex
+        self.generation = 0
+        self.result: ExerciseResult | None = None
+        self.passed = False
+        self.checks_started = 0
+        self.checks_finished = 0
+        self.verdict_updates = 0  # times the checklist received new verdicts
+        self.last_verdict_at: float | None = None  # time.monotonic() of that
+        self.last_save: Save | None = None
+        self.watch_mode = "starting"
+        self._hint = 0
+        self._save_while_away = False
+        self._decoder: FrameDecoder | None = None
+        self._check_worker: Worker[None] | None = None
+        self._last_yours_cps: float | None = None
+        self._baseline: int | None = None
+        self._is_max = {t.id: t.max is not None for t in ex.targets}
+
+    # composition
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="big-figures"):
+            yield BigFigure("targets met", id="fig-targets")
+            yield BigFigure("OS threads now", id="fig-threads")
+            yield BigFigure("p99 µs", id="fig-p99")
+            yield BigFigure("k calls/s", id="fig-rate")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Static("", id="status-line")
+                yield TargetChecklist(id="checklist")
+                with VerticalScroll(id="text-box"):
+                    yield Markdown(self.ex.text, id="text")
+                yield BuildLog(id="log")
+            with Vertical(id="right"):
+                with Horizontal(id="threads-box", classes="panel"):
+                    yield ThreadGraph(id="threads")
+                    yield ChurnMeter(id="churn")
+                with Horizontal(id="placement-box"):
+                    yield CpuMap(id="cpus")
+                    yield GpuPanel(id="gpus")
+                yield LatencyPanel(id="latency")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = pinlab(self)
+        self.sub_title = f"{self.ex.id} · {self.ex.title}"
+        self.query_one("#threads-box").border_title = "OS threads · churn"
+        self.query_one("#cpus").border_title = "CPUs (last CPU of each thread)"
+        self.query_one("#gpus").border_title = "GPU"
+        self.query_one("#latency").border_title = "latency of the calls"
+        self.query_one("#checklist").border_title = "targets"
+        self.query_one("#log").border_title = "build & run log"
+        self.checklist.set_verdicts(pending_verdicts(self.ex, "not checked yet"), self._is_max)
+        self._update_figures()
+        ratio = next((t for t in self.ex.targets if t.kind == "throughput-ratio"), None)
+        if ratio is not None:
+            self.query_one(LatencyPanel).set_ratio(None, ratio.min, "measured each round")
+        self.query_one(GpuPanel).uses_devices = "device" in self.ex.text.lower()
+        self._decoder = FrameDecoder(self._emit)
+        app.apply_projection(self)
+        self._read_machine()
+        if app.watch_saves:
+            self._watch()
+        else:
+            self.watch_mode = "off"
+        self.start_check("opened")
+
+    def on_unmount(self) -> None:
+        if self._check_worker is not None:
+            self._check_worker.cancel()
+        if self._decoder is not None:
+            self._decoder.close()
+
+    def on_screen_resume(self) -> None:
+        pinlab(self).apply_projection(self)
+        if self._save_while_away:
+            self._save_while_away = False
+            self.start_check("saved while away")
+
+    @property
+    def checklist(self) -> TargetChecklist:
+        return self.query_one(TargetChecklist)
+
+    @property
+    def log_view(self) -> BuildLog:
+        return self.query_one(BuildLog)
+
+    def _emit(self, event: LiveEvent) -> None:
+        """Called from the event loop and from probe threads (post_message is thread-safe)."""
+        self.post_message(Live(event))
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status-line", Static).update(text)
+
+    # machine facts, read once off the UI thread
+
+    @work(thread=True, exit_on_error=False, group="machine")
+    def _read_machine(self) -> None:
+        topo = exercise_topology(self.ex)
+        self.app.call_from_thread(self.query_one(CpuMap).set_topology, topo)
+        if pinlab(self).nvml:
+            reading = read_gpus()
+            self.app.call_from_thread(self.query_one(GpuPanel).show, reading.gpus, reading.status)
+        else:
+            self.app.call_from_thread(self.query_one(GpuPanel).show, (), "NVML not read")
+
+    # watching
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch(self) -> None:
+        app = pinlab(self)
+        folder = app.workspace.exercise_dir(self.ex)
+        self.watch_mode = "events"
+        watcher = SaveWatcher(folder, self.ex.editable)
+        async for item in watcher.run():
+            if isinstance(item, WatcherNotice):
+                self.watch_mode = "polling"
+                self.post_message(WatcherNote(item))
+            else:
+                self.post_message(SaveSeen(item))
+
+    def on_save_seen(self, message: SaveSeen) -> None:
+        self.last_save = message.save
+        if not self.is_current:
+            self._save_while_away = True
+            return
+        self.log_view.note(f"save seen ({message.save.events} events, via {message.save.via})")
+        self.start_check("saved")
+
+    def on_watcher_note(self, message: WatcherNote) -> None:
+        self.log_view.note(message.notice.text)
+        self.notify(message.notice.text, title="watching for saves", severity="warning")
+
+    # checking
+
+    def start_check(self, reason: str) -> None:
+        """Cancel the check in flight (the engine kills its processes) and
+        start a new one; the previous verdicts stay until the build succeeds."""
+        self.generation += 1
+        self.checks_started += 1
+        if self._check_worker is not None:
+            self._check_worker.cancel()
+        if self.result is not None or self.checks_started > 1:
+            self.checklist.set_note(f"rechecking ({reason})…")
+        self.set_status(f"checking ({reason})…")
+        self._check_worker = self.run_worker(
+            self._check(self.generation), group="check", exit_on_error=False
+        )
+
+    async def _check(self, generation: int) -> None:
+        app = pinlab(self)
+        source = Source("workspace", app.workspace.exercise_dir(self.ex))
+        assert self._decoder is not None
+        bridge = LiveBridge(
+            self.ex, source, app.toolchain, generation, self._emit, self._decoder, app.nvml
+        )
+        try:
+            result = await ExerciseCheck(self.ex, source, app.toolchain, bridge, app.seconds).run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the check broke, not the learner's code
+            self.post_message(CheckFailed(generation, f"{type(exc).__name__}: {exc}"))
+            return
+        finally:
+            bridge.close()
+        self.post_message(CheckFinished(generation, result))
+
+    def on_live(self, message: Live) -> None:
+        ev = message.event
+        if ev.generation != self.generation:
+            return  # from a check that was cancelled
+        handler = getattr(self, f"_on_{type(ev).__name__}", None)
+        if handler is not None:
+            handler(ev)
+
+    def _on_StatusChanged(self, ev: StatusChanged) -> None:  # noqa: N802
+        self.set_status(ev.text)
+
+    def _on_BuildDone(self, ev: BuildDone) -> None:  # noqa: N802
+        self.log_view.show_build(ev.label, ev.result)
+        if ev.label != YOURS:
+            return
+        if ev.result.ok:
+            self.checklist.set_verdicts(pending_verdicts(self.ex, "measuring…"))
+            self.checklist.set_note("measuring…")
+            self._note_verdicts()
+        else:
+            kept = "previous results shown" if self.result is not None else "nothing measured"
+            self.checklist.set_note(f"does not build: {kept}", stale=self.result is not None)
+
+    def _on_EarlyVerdicts(self, ev: EarlyVerdicts) -> None:  # noqa: N802
+        self.checklist.update_verdicts(ev.verdicts)
+        self._note_verdicts()
+
+    def _on_RunStarted(self, ev: RunStarted) -> None:  # noqa: N802
+        if ev.label == YOURS:
+            graph = self.query_one(ThreadGraph)
+            graph.reset(f"round {ev.round}")
+            self.query_one(ChurnMeter).reset()
+            self.query_one(LatencyPanel).reset()
+            self._baseline = None
+        else:
+            self.set_status(f"measuring the {ev.label} for the ratio (round {ev.round})")
+
+    def _on_ThreadCount(self, ev: ThreadCount) -> None:  # noqa: N802
+        if ev.label == YOURS:
+            self.query_one(ThreadGraph).add(ev.sample.t, ev.sample.threads)
+
+    def _on_FrameSeen(self, ev: FrameSeen) -> None:  # noqa: N802
+        if ev.label != YOURS:
+            return
+        frame = ev.frame
+        if frame.get("type") == "baseline" and isinstance(frame.get("threads"), int):
+            self._baseline = int(frame["threads"])
+            graph = self.query_one(ThreadGraph)
+            graph.set_baseline(self._baseline)
+            allowance = next(
+                (
+                    t.max
+                    for t in self.ex.targets
+                    if t.kind == "threads-above-baseline" and t.max is not None
+                ),
+                None,
+            )
+            graph.set_limit(None if allowance is None else self._baseline + int(allowance))
+        elif frame.get("type") == "invalid":
+            self.log_view.error(f"wrong answer: {frame.get('msg')}")
+
+    def _on_ProcessSampled(self, ev: ProcessSampled) -> None:  # noqa: N802
+        if ev.label != YOURS:
+            return
+        s = ev.sample
+        self.query_one(ChurnMeter).add(s.churn, s.non_go_threads)
+        if s.per_thread is not None:
+            self.query_one(CpuMap).show(s.per_thread)
+        if s.gpus or s.gpu_status:
+            self.query_one(GpuPanel).show(s.gpus, s.gpu_status)
+        self._update_figures()
+
+    def _on_LatencyMeasured(self, ev: LatencyMeasured) -> None:  # noqa: N802
+        if ev.label == YOURS:
+            self.query_one(LatencyPanel).add(ev.figures)
+            self._update_figures()
+
+    def _on_RunDone(self, ev: RunDone) -> None:  # noqa: N802
+        m = ev.metrics
+        if not m.ok:
+            self.log_view.error(f"{ev.label}: {m.error}")
+            for line in m.details.strip().splitlines()[:15]:
+                self.log_view.note("  " + line)
+        if ev.label == YOURS:
+            self._last_yours_cps = m.throughput
+        elif self._last_yours_cps and m.throughput:
+            ratio = self._last_yours_cps / m.throughput
+            panel = self.query_one(LatencyPanel)
+            panel.set_ratio(
+                ratio,
+                panel.ratio_limit,
+                f"this round: {rate(self._last_yours_cps)} vs {rate(m.throughput)} calls/s",
+            )
+
+    def on_check_failed(self, message: CheckFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self.checks_finished += 1
+        self.log_view.error(f"the check itself failed: {message.error}")
+        self.set_status("the check failed (see the log)")
+
+    def on_check_finished(self, message: CheckFinished) -> None:
+        if message.generation != self.generation:
+            return
+        self.checks_finished += 1
+        result = message.result
+        self.result = result
+        app = pinlab(self)
+        self.checklist.set_verdicts(result.verdicts)
+        self._note_verdicts()
+        ratio = next((v for v in result.verdicts if v.kind == "throughput-ratio"), None)
+        if ratio is not None and ratio.value is not None:
+            panel = self.query_one(LatencyPanel)
+            panel.set_ratio(ratio.value, panel.ratio_limit, ratio.detail)
+        if result.error:
+            self.log_view.error(result.error)
+            for line in result.details.strip().splitlines()[:30]:
+                self.log_view.note("  " + line)
+        self.checklist.set_note(f"checked in {result.seconds:.1f} s")
+        self._update_figures()
+        if result.passed:
+            was_solved = app.workspace.status(self.ex) == SOLVED
+            app.workspace.set_status(self.ex, SOLVED)
+            self.passed = True
+            nxt = app.next_exercise(self.ex)
+            offer = f"n: next exercise ({nxt.id})" if nxt else "every exercise is solved"
+            self.set_status(f"✓ solved! s: see the reference solution · {offer}")
+            if not was_solved:
+                self.notify(
+                    f"{self.ex.id} solved. s shows the reference solution; {offer}.",
+                    title="all targets met",
+                    timeout=10,
+                )
+        else:
+            if app.workspace.is_modified(self.ex):
+                app.workspace.set_status(self.ex, IN_PROGRESS)
+            self.set_status(
+                f"{result.met_count}/{len(result.verdicts)} targets met: "
+                "edit and save to recheck (h: hint)"
+            )
+
+    def _note_verdicts(self) -> None:
+        import time
+
+        self.verdict_updates += 1
+        self.last_verdict_at = time.monotonic()
+        self._update_figures()
+
+    def _update_figures(self) -> None:
+        verdicts = self.checklist.verdicts
+        met = sum(v.met for v in verdicts)
+        self.query_one("#fig-targets", BigFigure).show(
+            f"{met}/{len(verdicts)}", "good" if verdicts and met == len(verdicts) else None
+        )
+        graph = self.query_one(ThreadGraph)
+        now = graph.latest
+        over = graph.limit is not None and now is not None and now > graph.limit
+        self.query_one("#fig-threads", BigFigure).show(
+            "—" if now is None else str(now), "bad" if over else None
+        )
+        lat = self.query_one(LatencyPanel).latest
+        p99 = lat.interval.p99 if lat and lat.interval.count else None
+        self.query_one("#fig-p99", BigFigure).show("—" if p99 is None else f"{p99 / 1000:.2f}")
+        cps = lat.calls_per_second if lat else None
+        self.query_one("#fig-rate", BigFigure).show("—" if cps is None else f"{cps / 1000:.0f}")
+
+    # actions (rustlings' keys)
+
+    def action_rerun(self) -> None:
+        self.start_check("rerun")
+
+    def action_next(self) -> None:
+        app = pinlab(self)
+        nxt = app.next_exercise(self.ex)
+        if nxt is None:
+            self.notify("Every exercise is solved.", title="all done")
+        else:
+            app.open_exercise(nxt, replace=True)
+
+    def action_hint(self) -> None:
+        hints = self.ex.hints
+        if not hints:
+            self.notify("This exercise has no hints.", title="hint")
+            return
+        i = self._hint % len(hints)
+        self._hint += 1
+        self.notify(hints[i], title=f"hint {i + 1}/{len(hints)}", timeout=20)
+        self.log_view.note(f"hint {i + 1}/{len(hints)}: {hints[i]}")
+
+    def action_list(self) -> None:
+        self.app.pop_screen()
+
+    def action_check_all(self) -> None:
+        pinlab(self).check_all()
+
+    def action_solution(self) -> None:
+        from workshop.screens.confirm import ConfirmScreen
+        from workshop.screens.solution import SolutionScreen
+
+        solved = self.passed or pinlab(self).workspace.status(self.ex) == SOLVED
+        if solved:
+            self.app.push_screen(SolutionScreen(self.ex, passed=True))
+            return
+
+        def answer(yes: Any) -> None:
+            if yes:
+                self.app.push_screen(SolutionScreen(self.ex, passed=False))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "You have not passed this exercise yet. Show the solution anyway?",
+                "Trying first teaches more; h shows a hint.",
+            ),
+            answer,
+        )
+
+    def action_reset(self) -> None:
+        from workshop.screens.confirm import ConfirmScreen
+
+        def answer(yes: Any) -> None:
+            if yes:
+                backup = pinlab(self).workspace.reset(self.ex)
+                kept = f" Your version is saved in {backup}." if backup else ""
+                self.notify(f"{self.ex.id} is back to its starter.{kept}", title="reset")
+                self.passed = False
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Reset {self.ex.id} to its starter?",
+                "Your current files are kept in a backup folder.",
+            ),
+            answer,
+        )
+
+    def action_compare(self) -> None:
+        from workshop.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.ex, "starter"))
