@@ -33,6 +33,10 @@ from probes.harness import GoRuntime
 from probes.procfs import list_tids
 from probes.threads import ThreadInfo, ThreadReader, thread_count
 
+# Without an exact churn source, TID sets are also diffed on count ticks, as
+# long as listing them stays cheap (~1 µs a thread, cold).
+TID_SET_TICK_LIMIT = 256
+
 
 @dataclass(frozen=True)
 class SamplerRates:
@@ -40,7 +44,7 @@ class SamplerRates:
     detail_hz: float = 2.0
     counters_every: int = 4  # every Nth detail pass also reads counters
     gpu_hz: float = 1.0
-    cpu_budget: float = 0.02  # fraction of one core the detail passes may use
+    cpu_budget: float = 0.025  # fraction of one core the detail passes may use
 
 
 @dataclass(frozen=True)
@@ -142,11 +146,14 @@ class Sampler:
         threads = thread_count(self.pid)
         alive = threads is not None
         per_thread = None
-        if alive and t >= self._next_detail:
+        # due within half a tick counts as due: ticks jitter, and waiting for
+        # the next one would turn 2 Hz into 1.67 Hz
+        slack = 0.5 / self.rates.count_hz
+        if alive and t + slack >= self._next_detail:
             per_thread = self._detail_pass(t)
-        elif alive and self._exact_created is None:
-            self._tid_churn.update(list_tids(self.pid))  # cheap; catches more churn
-        if t >= self._next_gpu:
+        elif self._exact_created is None and threads is not None and threads <= TID_SET_TICK_LIMIT:
+            self._tid_churn.update(list_tids(self.pid))  # catches shorter-lived threads
+        if t + slack >= self._next_gpu:
             self._read_gpus(t)
             self._next_gpu = t + 1.0 / self.rates.gpu_hz
         sample = ProcessSample(
@@ -161,9 +168,9 @@ class Sampler:
             go=self._go_runtime() if self._go_runtime else None,
             sampler_cpu=self._cpu_fraction(t),
         )
-        self.cpu_seconds += time.thread_time() - cpu0
         if not alive:
-            self.finished = True
+            self.close()
+        self.cpu_seconds += time.thread_time() - cpu0
         return sample
 
     def _detail_pass(self, t: float) -> tuple[ThreadInfo, ...]:
@@ -242,11 +249,16 @@ class Sampler:
         except Exception as exc:  # noqa: BLE001 - a sampler must not take the app down
             self.error = exc
         finally:
-            self.finished = True
+            self.close()
 
     @property
     def _thread_name(self) -> str:
         return f"pinlab-sampler-{self.pid}"
+
+    def close(self) -> None:
+        """Release the kept proc files; the loop does it when it ends."""
+        self._reader.close()
+        self.finished = True
 
     def start(self) -> None:
         """Run the loop in a daemon thread, emitting to `on_sample`."""

@@ -2,24 +2,25 @@
 
 Two speeds: `thread_count` is one small read of /proc/PID/status (the 10 Hz
 path). `ThreadReader.read` walks /proc/PID/task: its placement pass reads
-each thread's stat and affinity (about 6 µs a thread here, Python included);
-its counters pass adds each thread's sched file (context switches and
-migrations, about twice the cost), so the sampler runs that one less often. Every read
-tolerates the process or a thread vanishing halfway: it returns what it has
-and never raises.
+each thread's stat (from a kept descriptor) and affinity, about 5 µs a
+thread with cold caches, Python included; its counters pass adds each
+thread's sched file (context switches, migrations), about 15 µs a thread,
+so the sampler runs that one less often. Every read tolerates the process
+or a thread vanishing halfway: it returns what it has and never raises.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
+from probes.kept_files import close_kept, open_kept, pread_kept
 from probes.procfs import (
     CLOCK_TICKS,
     find_int,
     find_line,
     innermost_id,
     list_tids,
-    read_affinity,
     read_small,
     split_stat,
 )
@@ -112,42 +113,63 @@ def read_counters(task_dir: str) -> Counters | None:
 class _Known:
     """What a ThreadReader remembers about one thread between passes."""
 
-    __slots__ = ("nstid", "counters", "stat_key", "info")
+    __slots__ = ("start", "stat_fd", "raw", "nstid", "counters", "cpus", "info")
 
-    def __init__(self, nstid: int, counters: Counters | None) -> None:
+    def __init__(self, start: bytes, nstid: int, stat_fd: int | None) -> None:
+        self.start = start  # stat field 22: with the TID, tells a reused TID apart
+        self.stat_fd = stat_fd  # kept open stat file, or None: read by path
+        self.raw = b""  # the stat line `info` was built from
         self.nstid = nstid
-        self.counters = counters
-        self.stat_key: tuple[bytes, ...] = ()
+        self.counters: Counters | None = None
+        self.cpus: set[int] = set()  # affinity as the kernel gave it
         self.info: ThreadInfo | None = None
+
+    def close(self) -> None:
+        if self.stat_fd is not None:
+            close_kept(self.stat_fd)
+            self.stat_fd = None
 
 
 class ThreadReader:
     """Reads one process's threads, remembering what does not change.
 
-    A thread's namespace TID never changes, so it is read once per thread
-    (keyed by TID and start time, which tells a reused TID apart). Counters
-    are carried forward on placement-only passes, and a thread whose stat
-    fields and affinity did not change keeps its previous ThreadInfo object:
-    most threads of a big process sleep, and building objects is the
-    costliest part of a pass after the reads themselves.
+    Each thread's stat file stays open between passes where the descriptor
+    limit allows (see kept_files). A thread's namespace TID never changes,
+    so it is read once. Counters are carried forward on placement-only
+    passes, and a thread whose stat line and affinity are unchanged keeps
+    its previous ThreadInfo object: most threads of a big process sleep,
+    and parsing and building objects cost as much as the reads. Call
+    close() when done (the sampler does), or the kept files wait for the
+    garbage collector.
     """
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, keep_files: bool = True) -> None:
         self.pid = pid
+        self.keep_files = keep_files
         self._task_dir = f"/proc/{pid}/task"
-        self._known: dict[tuple[int, bytes], _Known] = {}
+        self._known: dict[int, _Known] = {}
         self._namespaced: bool | None = None  # None: not known yet
 
     def read(self, counters: bool = True) -> list[ThreadInfo]:
-        """All threads now. With counters=False, skip status and sched reads."""
+        """All threads now. With counters=False, skip the sched reads."""
         out: list[ThreadInfo] = []
         previous = self._known
-        self._known = {}  # rebuilt each pass, so threads that are gone drop out
+        self._known = {}
         for tid in list_tids(self.pid):
-            info = self._read_one(tid, counters, previous)
+            info = self._read_one(tid, counters, previous.pop(tid, None))
             if info is not None:
                 out.append(info)
+        for gone in previous.values():
+            gone.close()
         return out
+
+    def close(self) -> None:
+        for known in self._known.values():
+            known.close()
+        self._known = {}
+
+    def __del__(self) -> None:
+        self.close()
 
     def _is_namespaced(self) -> bool:
         """True when the process lives in a PID namespace below ours (its
@@ -160,38 +182,85 @@ class ThreadReader:
             self._namespaced = len((find_line(raw, b"\nNSpid:") or b"").split()) > 1
         return self._namespaced
 
-    def _read_one(
-        self, tid: int, counters: bool, previous: dict[tuple[int, bytes], _Known]
-    ) -> ThreadInfo | None:
-        task_dir = f"{self._task_dir}/{tid}"
-        raw = read_small(f"{task_dir}/stat")
-        parsed = split_stat(raw) if raw is not None else None
-        if parsed is None:
+    def _read_stat(self, tid: int, known: _Known | None) -> tuple[bytes | None, int | None]:
+        """(stat line, kept descriptor) of a thread; a kept descriptor that
+        fails belongs to a thread that has exited, perhaps replaced by a new
+        one with the same TID: then read afresh."""
+        if known is not None and known.stat_fd is not None:
+            raw = pread_kept(known.stat_fd)
+            if raw is not None:
+                return raw, known.stat_fd
+            known.close()
+        path = f"{self._task_dir}/{tid}/stat"
+        fd = open_kept(path) if self.keep_files else None
+        if fd is None:
+            return read_small(path), None
+        raw = pread_kept(fd)
+        if raw is None:
+            close_kept(fd)
+            return None, None
+        return raw, fd
+
+    def _read_one(self, tid: int, counters: bool, known: _Known | None) -> ThreadInfo | None:
+        raw, fd = self._read_stat(tid, known)
+        if raw is None:
             return None  # exited between listing and reading
+        if known is not None and fd != known.stat_fd:
+            known = None  # its kept file failed, and a new one was opened
+        try:
+            cpus = os.sched_getaffinity(tid)
+        except OSError:
+            cpus = set()
+        found: Counters | None = None
+        if counters:
+            found = read_counters(f"{self._task_dir}/{tid}")
+        unchanged = known is not None and raw == known.raw and cpus == known.cpus
+        if known is not None and unchanged and (found is None or found == known.counters):
+            self._known[tid] = known  # nothing changed: the common case
+            return known.info
+        fresh = self._refresh(tid, counters, found, known, raw, fd, cpus)
+        if fresh is None:  # gone: close its file, whichever record held it
+            if known is not None:
+                known.stat_fd = None
+            if fd is not None:
+                close_kept(fd)
+            return None
+        self._known[tid] = fresh
+        return fresh.info
+
+    def _refresh(
+        self,
+        tid: int,
+        counters: bool,
+        found: Counters | None,
+        known: _Known | None,
+        raw: bytes,
+        fd: int | None,
+        cpus: set[int],
+    ) -> _Known | None:
+        """Parse a changed stat line into `known`, or a new record for a new
+        thread; None when the thread is gone (the caller closes `fd`)."""
+        parsed = split_stat(raw)
+        if parsed is None:
+            return None
         name, rest = parsed
-        key = (tid, rest[19])
-        known = previous.get(key)
-        if known is None:
+        task_dir = f"{self._task_dir}/{tid}"
+        if known is None or known.start != rest[19]:
             nstid = read_nstid(task_dir) if self._is_namespaced() else tid
-            found = read_counters(task_dir) if counters else None
-            if nstid is None or (counters and found is None):
+            if nstid is None:
                 return None
-            known = _Known(nstid, found)
-        elif counters:
-            found = read_counters(task_dir)
+            if known is not None:  # same TID, new thread, read by path
+                known.close()
+            known = _Known(rest[19], nstid, fd)
+        if counters:
             if found is None:
-                return None
-            if found != known.counters:
-                known.counters, known.info = found, None
-        self._known[key] = known
-        affinity = read_affinity(tid)
-        stat_key = (name, rest[0], rest[11], rest[12], rest[36])
-        previous_info = known.info
-        if previous_info and known.stat_key == stat_key and previous_info.affinity == affinity:
-            return previous_info
-        known.stat_key = stat_key
-        known.info = _build(tid, known, name, rest, affinity)
-        return known.info
+                return None  # its sched file is gone: so is the thread
+            known.counters = found
+        info = _build(tid, known, name, rest, tuple(sorted(cpus)))
+        if info is None:
+            return None
+        known.raw, known.cpus, known.info = raw, cpus, info
+        return known
 
 
 def _build(
@@ -219,4 +288,5 @@ def _build(
 
 def read_threads(pid: int, detail: bool = True) -> list[ThreadInfo]:
     """Every thread of `pid` now; detail=False skips the counters (cheaper)."""
-    return ThreadReader(pid).read(counters=detail)
+    reader = ThreadReader(pid, keep_files=False)  # one pass: nothing to keep
+    return reader.read(counters=detail)
