@@ -39,6 +39,7 @@ class PinlabApp(App[None]):
         open_exercise: str | None = None,
         nvml: bool = True,
         watch: bool = True,
+        check_on_open: bool = True,
     ) -> None:
         super().__init__()
         self.catalog = catalog
@@ -48,6 +49,7 @@ class PinlabApp(App[None]):
         self.seconds = seconds  # load duration override (benchmarks, demos)
         self.nvml = nvml
         self.watch_saves = watch
+        self.check_on_open = check_on_open
         self._open_exercise = open_exercise
 
     @property

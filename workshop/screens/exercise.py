@@ -146,7 +146,10 @@ class ExerciseScreen(Screen[None]):
             self._watch()
         else:
             self.watch_mode = "off"
-        self.start_check("opened")
+        if app.check_on_open:
+            self.start_check("opened")
+        else:
+            self.set_status("save a file, or press r, to check")
 
     def on_unmount(self) -> None:
         if self._check_worker is not None:
@@ -354,8 +357,11 @@ class ExerciseScreen(Screen[None]):
             return
         self.checks_finished += 1
         result = message.result
-        self.result = result
         app = pinlab(self)
+        if result.build is not None and not result.build.ok:
+            self._show_build_failure(result)
+            return
+        self.result = result
         self.checklist.set_verdicts(result.verdicts)
         self._note_verdicts()
         ratio = next((v for v in result.verdicts if v.kind == "throughput-ratio"), None)
@@ -388,6 +394,17 @@ class ExerciseScreen(Screen[None]):
                 f"{result.met_count}/{len(result.verdicts)} targets met: "
                 "edit and save to recheck (h: hint)"
             )
+
+    def _show_build_failure(self, result: ExerciseResult) -> None:
+        """The previous results stay on screen until a build succeeds."""
+        self.log_view.error(result.error or "does not build")
+        if self.result is None:
+            self.checklist.set_verdicts(result.verdicts)
+            self.checklist.set_note("does not build")
+        else:
+            self.checklist.set_verdicts(self.result.verdicts)
+            self.checklist.set_note("does not build: previous results shown", stale=True)
+        self.set_status("does not build: fix the error in the log and save again")
 
     def _note_verdicts(self) -> None:
         import time
