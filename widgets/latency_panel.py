@@ -35,6 +35,7 @@ class LatencyPanel(Widget):
         "latency-panel--figure",
         "latency-panel--good",
         "latency-panel--bad",
+        "latency-panel--unsure",
     }
     DEFAULT_CSS = """
     LatencyPanel { height: 1fr; min-height: 8; }
@@ -47,6 +48,7 @@ class LatencyPanel(Widget):
         self.ratio: float | None = None  # yours / starter throughput, last pair of runs
         self.ratio_limit: float | None = None
         self.ratio_note = ""
+        self.ratio_state: str | None = None
         self._dirty = False
         self._timer: Timer | None = None
 
@@ -69,8 +71,12 @@ class LatencyPanel(Widget):
             self._throughput.append(figures.calls_per_second)
         self._dirty = True
 
-    def set_ratio(self, value: float | None, limit: float | None, note: str = "") -> None:
+    def set_ratio(
+        self, value: float | None, limit: float | None, note: str = "", state: str | None = None
+    ) -> None:
+        """`state` is the verdict's colour: 'good', 'bad' or 'unsure'; None draws it plain."""
         self.ratio, self.ratio_limit, self.ratio_note = value, limit, note
+        self.ratio_state = state
         self._dirty = True
 
     def _histogram(self, f: LatencyFigures, rows: int) -> Text:
@@ -120,16 +126,8 @@ class LatencyPanel(Widget):
             rate(f.run_calls_per_second if f else None),
         )
         if self.ratio is not None or self.ratio_limit is not None:
-            ok = (
-                None
-                if self.ratio is None or self.ratio_limit is None
-                else (self.ratio >= self.ratio_limit)
-            )
-            style = (
-                self.get_component_rich_style("latency-panel--good" if ok else "latency-panel--bad")
-                if ok is not None
-                else fig
-            )
+            state = self.ratio_state
+            style = self.get_component_rich_style(f"latency-panel--{state}") if state else fig
             limit = f"≥ {self.ratio_limit:g}x" if self.ratio_limit is not None else ""
             table.add_row("vs starter", Text(ratio(self.ratio), style=style), limit)
             if self.ratio_note:
@@ -152,6 +150,8 @@ class LatencyPanel(Widget):
         hist = self._histogram(f, rows)
         if side_by_side:
             grid = Table.grid(padding=(0, 2))
+            grid.add_column(min_width=hist_width, no_wrap=True)
+            grid.add_column()
             grid.add_row(hist, self._figures(f))
             return grid
-        return Group(hist, self._figures(f))
+        return Group(self._figures(f), hist)

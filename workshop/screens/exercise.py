@@ -44,7 +44,7 @@ from workshop.live import (
 )
 from workshop.screens._app import pinlab
 from workshop.session import ExerciseCheck, ExerciseResult
-from workshop.targets import NOT_MEASURED, Verdict
+from workshop.targets import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
 from workshop.watch import Save, SaveWatcher, WatcherNotice
 from workshop.workspace import IN_PROGRESS, SOLVED
 
@@ -367,7 +367,8 @@ class ExerciseScreen(Screen[None]):
         ratio = next((v for v in result.verdicts if v.kind == "throughput-ratio"), None)
         if ratio is not None and ratio.value is not None:
             panel = self.query_one(LatencyPanel)
-            panel.set_ratio(ratio.value, panel.ratio_limit, ratio.detail)
+            state = {MET: "good", MISSED: "bad", INCONCLUSIVE: "unsure"}.get(ratio.status)
+            panel.set_ratio(ratio.value, panel.ratio_limit, ratio.detail, state)
         if result.error:
             self.log_view.error(result.error)
             for line in result.details.strip().splitlines()[:30]:

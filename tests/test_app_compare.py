@@ -1,0 +1,49 @@
+"""Compare mode with real builds and runs of exercise 01: yours beside the
+starter (and the solution), alternating rounds, a measured ratio."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from test_app_support import make_app, wait_for
+
+from widgets.big_figure import BigFigure
+from widgets.latency_panel import LatencyPanel
+from widgets.thread_graph import ThreadGraph
+from workshop.screens.compare import CompareScreen
+from workshop.screens.exercise import ExerciseScreen
+
+
+async def test_compare_runs_both_side_by_side_and_shows_the_ratio(tmp_path: Path) -> None:
+    app, ws, catalog = make_app(tmp_path, check_on_open=False, seconds=0.4)
+    ex = catalog[0]
+    shutil.copyfile(ex.solution_file("compute.go"), ws.file(ex, "compute.go"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter", "m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.other == "starter"
+        await wait_for(pilot, lambda: screen.result is not None, 120, "the comparison")
+        result = screen.result
+        assert result is not None and result.error is None
+        assert len(result.rounds) == screen.rounds
+        assert [(a.label, b.label) for a, b in result.rounds] == [("yours", "starter")] * 3
+        ratio = result.throughput_ratio
+        assert ratio is not None and ratio > 0
+        assert screen.query_one("#fig-ratio", BigFigure).value == f"{ratio:.2f}"
+        for side in ("yours", "other"):
+            assert screen.query_one(f"#threads-{side}", ThreadGraph).peak is not None
+            assert screen.query_one(f"#latency-{side}", LatencyPanel).latest is not None
+        status = str(screen.query_one("#status-line").render())
+        assert "alternating rounds" in status and "starter" in status
+
+        await pilot.press("s")  # against the reference solution instead
+        await pilot.pause()
+        assert screen.other == "solution" and screen.result is None
+        await wait_for(pilot, lambda: screen.result is not None, 120, "the second comparison")
+        assert screen.result is not None and screen.result.error is None
+        assert {b.label for _, b in screen.result.rounds} == {"solution"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseScreen)

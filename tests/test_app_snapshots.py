@@ -1,0 +1,208 @@
+"""Snapshot tests: the exercise screen fed by recorded samples (a real run of
+exercise 01's starter, tests/snapshots/recorded_run.json), with a frozen
+clock: nothing on screen depends on the wall clock, no cursor blinks, and the
+exercise is a fixed one made here so that edits to the real exercises' texts
+do not move the pictures. The CPU map's locked thread and the simulated
+devices are added to the recording by hand (exercise 01 has neither).
+
+To accept a change on purpose: PINLAB_UPDATE_SNAPSHOTS=1 pytest tests/test_app_snapshots.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import pytest
+from test_app_support import wait_for
+
+from probes.churn import Churn
+from probes.gpu import GpuInfo
+from probes.sampler import ProcessSample
+from probes.threads import ThreadInfo
+from widgets.cpu_map import CpuMap
+from widgets.gpu_panel import GpuPanel
+from workshop import toolchain
+from workshop.app import PinlabApp
+from workshop.app_messages import CheckFinished, Live
+from workshop.build import BuildResult, Source
+from workshop.catalog import Exercise, Scenario, Target
+from workshop.live import (
+    BuildDone,
+    FrameSeen,
+    LatencyFeed,
+    LatencyMeasured,
+    ProcessSampled,
+    RunStarted,
+    ThreadCount,
+)
+from workshop.sandbox import ThreadSample
+from workshop.screens.exercise import ExerciseScreen
+from workshop.session import ExerciseResult
+from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.workspace import Workspace
+
+SNAPSHOTS = Path(__file__).with_name("snapshots")
+RECORDED = json.loads((SNAPSHOTS / "recorded_run.json").read_text())
+
+TARGETS = (
+    Target("pin-removed", "no-call", "compute no longer pins its thread", "calls", max=0),
+    Target("not-inlined", "not-inlined", "compute is not inlined into its caller", ""),
+    Target("throughput", "throughput-ratio", "throughput against the starter", "x", min=0.8),
+    Target(
+        "threads", "threads-above-baseline", "OS threads above the idle baseline", "threads", max=1
+    ),
+)
+VERDICTS = [
+    Verdict("pin-removed", TARGETS[0].label, "no-call", MET, 0.0, 0.0, "calls"),
+    Verdict("not-inlined", TARGETS[1].label, "not-inlined", MET, 0.0, 0.0, ""),
+    Verdict(
+        "throughput",
+        TARGETS[2].label,
+        "throughput-ratio",
+        INCONCLUSIVE,
+        0.83,
+        0.8,
+        "x",
+        "median of 3 rounds: 0.79, 0.83, 0.90",
+    ),
+    Verdict(
+        "threads",
+        TARGETS[3].label,
+        "threads-above-baseline",
+        MISSED,
+        3.0,
+        1.0,
+        "threads",
+        "peak 7, idle baseline 4",
+    ),
+]
+
+
+def snapshot_exercise(tmp_path: Path) -> Exercise:
+    folder = tmp_path / "90-snapshot"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "# Snapshot\n\nA fixed exercise for the snapshot tests.\n\n"
+        "- `runtime.LockOSThread` pins the goroutine to its thread.\n"
+    )
+    (folder / "compute.go").write_text("package main\n")
+    return Exercise(
+        id="90-snapshot",
+        number=90,
+        title="The live panels, recorded",
+        difficulty="medium",
+        directory=folder,
+        editable=("compute.go",),
+        targets=TARGETS,
+        scenario=Scenario(
+            topology={"sockets": [{"cpus": [0], "devices": [0]}, {"cpus": [1], "devices": [1]}]}
+        ),
+        hints=("a hint",),
+        summary="",
+    )
+
+
+def recorded_process_sample() -> ProcessSample:
+    raw = RECORDED["process_sample"]
+    threads = []
+    for t in raw["per_thread"]:
+        info = ThreadInfo(**{**t, "affinity": tuple(t["affinity"])})
+        if info.nstid == 5:  # added by hand: a worker locked to its thread
+            info = dataclasses.replace(info, locked=True, role="device-1 owner", affinity=(1,))
+        threads.append(info)
+    return ProcessSample(
+        t=0.0,
+        pid=raw["pid"],
+        alive=True,
+        threads=raw["threads"],
+        per_thread=tuple(threads),
+        churn=Churn(created_total=3, exact=True, per_second=2.0, exited_total=0),
+        gpus=(
+            GpuInfo(0, "simulated device 0", simulated=True, util=0.25),
+            GpuInfo(1, "simulated device 1", simulated=True, util=0.75),
+        ),
+        gpu_status="",
+    )
+
+
+def events(generation: int) -> list[object]:
+    out: list[object] = [
+        BuildDone(generation, "yours", BuildResult(True, None, 0.25)),
+        RunStarted(generation, "yours", 1),
+        FrameSeen(generation, "yours", {"type": "baseline", "threads": RECORDED["baseline"]}),
+    ]
+    out += [
+        ThreadCount(generation, "yours", ThreadSample(t, n, "load")) for t, n in RECORDED["threads"]
+    ]
+    feed = LatencyFeed()
+    out += [
+        LatencyMeasured(generation, "yours", feed.feed(t, calls, hist))
+        for t, calls, hist in RECORDED["ticks"]
+    ]
+    out.append(ProcessSampled(generation, "yours", recorded_process_sample()))
+    return out
+
+
+async def snapshot(tmp_path: Path, size: tuple[int, int], projection: bool) -> str:
+    ex = snapshot_exercise(tmp_path)
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure([ex])
+    app = PinlabApp(
+        [ex],
+        ws,
+        toolchain.find(),
+        projection=projection,
+        nvml=False,
+        watch=False,
+        check_on_open=False,
+    )
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ExerciseScreen)
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.query_one(CpuMap).topology is not None
+                and screen.query_one(GpuPanel).status == "NVML not read"
+            ),
+            10,
+            "machine",
+        )
+        for ev in events(screen.generation):
+            screen.post_message(Live(ev))  # type: ignore[arg-type]
+        result = ExerciseResult(ex, Source("workspace", ws.exercise_dir(ex)), VERDICTS)
+        screen.post_message(CheckFinished(screen.generation, result))
+        await wait_for(pilot, lambda: screen.checks_finished == 1, 10, "the verdicts")
+        await pilot.pause(0.8)  # two redraw periods of the slowest panel
+        return app.export_screenshot(title="pinlab")
+
+
+def compare(name: str, svg: str) -> None:
+    path = SNAPSHOTS / f"{name}.svg"
+    if os.environ.get("PINLAB_UPDATE_SNAPSHOTS") or not path.exists():
+        path.write_text(svg)
+        if not os.environ.get("PINLAB_UPDATE_SNAPSHOTS"):
+            pytest.fail(f"{path} did not exist: written now, check it and run again")
+        return
+    if path.read_text() != svg:
+        actual = path.with_suffix(".actual.svg")
+        actual.write_text(svg)
+        pytest.fail(
+            f"{name} differs from {path}: see {actual} (PINLAB_UPDATE_SNAPSHOTS=1 accepts it)"
+        )
+
+
+async def test_exercise_screen_snapshot(tmp_path: Path) -> None:
+    compare("exercise_160x50", await snapshot(tmp_path, (160, 50), projection=False))
+
+
+async def test_projection_snapshot_80x24(tmp_path: Path) -> None:
+    compare("projection_80x24", await snapshot(tmp_path, (80, 24), projection=True))
+
+
+async def test_projection_snapshot_200x60(tmp_path: Path) -> None:
+    compare("projection_200x60", await snapshot(tmp_path, (200, 60), projection=True))
