@@ -53,7 +53,6 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--count", type=int, default=0, help="samples to take (0: until it exits)")
     pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     pr.add_argument("--format", choices=["text", "json"], default="text")
-    pr.add_argument("cmd", nargs=argparse.REMAINDER)
 
     sub.add_parser("workshop", help="open the workshop (the default)")
     sub.add_parser("present", help="open the workshop in the projection layout")
@@ -139,7 +138,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    words = _normalise(list(sys.argv[1:] if argv is None else argv))
+    cmd: list[str] = []
+    if "probe" in words and "--" in words[words.index("probe") :]:
+        cut = words.index("--", words.index("probe"))
+        words, cmd = words[:cut], words[cut + 1 :]  # what follows -- is the command to watch
+    args = _parser().parse_args(words)
+    args.cmd = cmd
     command = args.command or "workshop"
     try:
         if command == "check":

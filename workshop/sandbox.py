@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from probes.churn import NsinitReport
 from probes.threads import thread_count
 from workshop import paths
 
@@ -216,11 +217,15 @@ class ProgramRun:
         self.sample_interval = sample_interval
         self.pid: int | None = None  # the program itself, as seen from here
         self.phase = "start"
-        self.last_pid: int | None = None  # nsinit's latest ns_last_pid
-        self.exit_code: int | None = None  # the program's, as nsinit saw it
+        self.report = NsinitReport()  # nsinit's exact PID counter and the exit status
         self._proc: asyncio.subprocess.Process | None = None
         self._killed: str | None = None
         self.result = ProgramResult(None, "", "", 0.0)
+
+    @property
+    def last_pid(self) -> int | None:
+        """nsinit's latest count of PIDs handed out in the namespace."""
+        return self.report.last_pid
 
     @property
     def exact(self) -> bool:
@@ -282,18 +287,10 @@ class ProgramRun:
     async def _read_nsinit(self) -> None:
         if self._nsreport is None:
             return
-        # nsinit writes "child N", "pids N", then "exit N" or "signal N"
         while line := await self._nsreport.readline():
-            word, _, num = line.decode(errors="replace").partition(" ")
-            with contextlib.suppress(ValueError):
-                value = int(num)
-                if word == "pids":
-                    self.last_pid = value
-                    self.result.pids.append((time.monotonic() - self._t0, value))
-                elif word == "exit":
-                    self.exit_code = value
-                elif word == "signal":
-                    self.exit_code = -value
+            self.report.feed_line(line.decode(errors="replace"))
+            if self.report.last_pid is not None:
+                self.result.pids.append((time.monotonic() - self._t0, self.report.last_pid))
 
     def _find_program_pid(self) -> int | None:
         assert self._proc is not None
@@ -345,7 +342,12 @@ class ProgramRun:
                 await sampler
         r = self.result
         r.seconds = time.monotonic() - self._t0
-        r.returncode = self.exit_code if self.exit_code is not None else proc.returncode
+        if self.report.exit_code is not None:
+            r.returncode = self.report.exit_code
+        elif self.report.signal is not None:
+            r.returncode = -self.report.signal
+        else:
+            r.returncode = proc.returncode
         r.stdout, r.stderr = out.text(), err.text()
         r.output_bytes = out.total + err.total
         r.killed = self._killed or None
