@@ -99,15 +99,17 @@ def slowdown(burn_binary: Path, rounds: int, iterations: int) -> None:
             (with_probes if watched else without).append(work(watched))
     proc.kill()
     proc.wait()
-    ratios = [a / b for a, b in zip(with_probes, without, strict=True)]
+    ratios = sorted(a / b for a, b in zip(with_probes, without, strict=True))
+    quartiles = statistics.quantiles(ratios, n=4)
     median_with, median_without = statistics.median(with_probes), statistics.median(without)
     print(f"(b) CPU-bound program (2 busy threads + 1000 sleepers), {rounds} rounds each, ABBA:")
     print(f"    median work time without probes {median_without:.3f} s, with {median_with:.3f} s")
-    print(f"    median slowdown {100 * (median_with / median_without - 1):+.2f}%")
+    print(f"    slowdown, ratio of medians:   {100 * (median_with / median_without - 1):+.2f}%")
     print(
-        f"    median of paired ratios {100 * (statistics.median(ratios) - 1):+.2f}% "
-        f"(range {100 * (min(ratios) - 1):+.2f}% .. {100 * (max(ratios) - 1):+.2f}%)"
+        f"    slowdown, median paired ratio: {100 * (statistics.median(ratios) - 1):+.2f}% "
+        f"(quartiles {100 * (quartiles[0] - 1):+.2f}% .. {100 * (quartiles[2] - 1):+.2f}%)"
     )
+    print(f"    load average after: {os.getloadavg()[0]:.2f} (others' work adds noise)")
 
 
 def exact_churn(nsinit: Path, lockexit: Path, n: int) -> None:
@@ -148,8 +150,8 @@ def _settled(run: Namespaced) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="(a) duration")
-    parser.add_argument("--rounds", type=int, default=8, help="(b) rounds per side")
-    parser.add_argument("--iterations", type=int, default=1_000_000_000, help="(b) work size")
+    parser.add_argument("--rounds", type=int, default=20, help="(b) rounds per side")
+    parser.add_argument("--iterations", type=int, default=500_000_000, help="(b) work size")
     parser.add_argument("--churn", type=int, default=1000, help="(c) N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pinlab-bench-") as tmp:
@@ -158,7 +160,10 @@ def main() -> None:
         burn_binary = build_c(PROGRAMS / "burn.c", bin_dir)
         nsinit = build_c(NSINIT_SOURCE, bin_dir)
         lockexit = build_go("lockexit", bin_dir)
-        print(f"machine: {os.cpu_count()} CPUs; sampler rates: 10 Hz count, 2 Hz detail, 1 Hz GPU")
+        print(
+            f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
+            "sampler rates: 10 Hz count, 2 Hz detail, 1 Hz GPU"
+        )
         sampler_cpu(threads_binary, 1000, args.seconds)
         slowdown(burn_binary, args.rounds, args.iterations)
         exact_churn(nsinit, lockexit, args.churn)

@@ -5,8 +5,9 @@
   no more often than a CPU budget allows: if recent passes cost c seconds of
   the sampler's own CPU time on average, the next waits at least
   c / cpu_budget;
-- per-thread counters (sched: switches, migrations; ~2x dearer): every
-  `counters_every`-th detail pass;
+- per-thread counters (sched: switches, migrations; ~3x dearer): on every
+  detail pass while cheap, else every `counters_every`-th (1,000 threads:
+  every 4th, so every 2 s);
 - NVML and the simulated devices' stats: `gpu_hz` (1 Hz).
 
 Every tick emits a `ProcessSample`. The loop runs in a plain thread
@@ -124,6 +125,7 @@ class Sampler:
         self._next_detail = 0.0
         self._next_gpu = 0.0
         self._detail_passes = 0
+        self._last_counters_cost = 0.0  # CPU seconds of the last counters pass
         # costs of the last cycle of passes (one counters pass + placement ones)
         self._pass_costs: deque[float] = deque(maxlen=max(1, rates.counters_every))
         self._gpus: tuple[GpuInfo, ...] = ()
@@ -175,7 +177,7 @@ class Sampler:
 
     def _detail_pass(self, t: float) -> tuple[ThreadInfo, ...]:
         cpu0 = time.thread_time()
-        counters = self._detail_passes % max(1, self.rates.counters_every) == 0
+        counters = self._counters_due()
         self._detail_passes += 1
         infos = self._reader.read(counters=counters)
         if self._exact_created is None:
@@ -185,10 +187,21 @@ class Sampler:
             infos = [_mark_locked(info, locked) for info in infos]
         cost = time.thread_time() - cpu0
         self.detail_seconds += cost
+        if counters:
+            self._last_counters_cost = cost
         self._pass_costs.append(cost)
         average = sum(self._pass_costs) / len(self._pass_costs)
         self._next_detail = t + max(1.0 / self.rates.detail_hz, average / self.rates.cpu_budget)
         return tuple(infos)
+
+    def _counters_due(self) -> bool:
+        """Counters on every pass while they are cheap (a quarter of a pass's
+        share of the budget: small processes); on a big process, every
+        `counters_every`-th pass."""
+        per_pass_budget = self.rates.cpu_budget / self.rates.detail_hz
+        if self._last_counters_cost <= per_pass_budget / 4:
+            return True
+        return self._detail_passes % max(1, self.rates.counters_every) == 0
 
     def _churn(self, t: float, threads: int | None) -> Churn:
         if self._exact_created is None:
