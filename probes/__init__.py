@@ -18,6 +18,7 @@ from probes.latency import (
     throughput,
 )
 from probes.procfs import child_pids
+from probes.report import LatestDetail, format_text, sample_record
 from probes.sampler import ProcessSample, Sampler, SamplerRates
 from probes.threads import ThreadInfo, ThreadReader, read_threads, thread_count
 from probes.topology import (
@@ -36,6 +37,7 @@ __all__ = [
     "GpuInfo",
     "GpuReading",
     "HarnessView",
+    "LatestDetail",
     "LatencySample",
     "LatencyTracker",
     "NsinitReport",
@@ -53,6 +55,7 @@ __all__ = [
     "decode_histogram",
     "device_utilisation",
     "devices_as_gpus",
+    "format_text",
     "interval_distribution",
     "parse_cpulist",
     "percentiles",
@@ -60,6 +63,7 @@ __all__ = [
     "read_gpus",
     "read_threads",
     "read_topology",
+    "sample_record",
     "simulated_topology",
     "thread_count",
     "throughput",

@@ -11,6 +11,7 @@ or a thread vanishing halfway: it returns what it has and never raises.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -169,7 +170,8 @@ class ThreadReader:
         self._known = {}
 
     def __del__(self) -> None:
-        self.close()
+        with contextlib.suppress(Exception):  # at interpreter exit, modules may be gone
+            self.close()
 
     def _is_namespaced(self) -> bool:
         """True when the process lives in a PID namespace below ours (its

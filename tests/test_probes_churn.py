@@ -82,6 +82,7 @@ def test_sampler_reports_exact_churn_from_the_report(namespaced_lockexit: Namesp
     run = namespaced_lockexit
     assert run.proc.stdout is not None and run.proc.stdin is not None
     assert run.proc.stdout.readline().strip() == "ready"
+    settled(run)  # nsinit has reported the child and its startup threads
     sampler = Sampler(run.pid, exact_created=lambda: run.drain(0).created_total, nvml=False)
     first = sampler.step()
     assert first.churn.exact and first.churn.created_total is not None
@@ -91,9 +92,9 @@ def test_sampler_reports_exact_churn_from_the_report(namespaced_lockexit: Namesp
     settled(run)
     last = sampler.step()
     assert last.churn.exact
-    assert last.churn.created_total is not None
-    assert last.churn.created_total - first.churn.created_total >= 200
-    assert last.churn.exited_total is not None and last.churn.exited_total >= 200
+    assert last.churn.created_total is not None and first.churn.exited_total is not None
+    # exits = created + main thread - alive: exactly the 200 that exited locked
+    assert last.churn.exited_total == first.churn.exited_total + 200
     assert last.churn.per_second is not None and last.churn.per_second > 0
     # a thread in the namespace reads its namespace TID
     assert {t.nstid for t in sampler.step(time.monotonic() + 10).per_thread or ()} >= {2}

@@ -28,6 +28,9 @@ PROBE_MODULES = [
     "probes.sampler",
     "probes.procfs",
     "probes.programs",
+    "probes.kept_files",
+    "probes.report",
+    "probes.bench",
 ]
 
 
