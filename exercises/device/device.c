@@ -36,7 +36,7 @@ static pl_shared *state(void) {
 	void *mem = MAP_FAILED;
 	const char *path = getenv("PINLAB_DEVICE_STATS");
 	if (path && *path) {
-		int fd = open(path, O_RDWR | O_CREAT, 0644);
+		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644); // fresh counters per process
 		if (fd >= 0 && ftruncate(fd, sizeof(pl_shared)) == 0)
 			mem = mmap(NULL, sizeof(pl_shared), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (fd >= 0)
