@@ -1,6 +1,6 @@
 // Driver for exercise 01 (pristine: pinlab builds it from exercises/, so
-// edits in the workspace have no effect). Two callers hammer compute for the
-// scenario's duration; every answer is checked.
+// edits in the workspace have no effect). Eight callers on two Ps hammer compute
+// for the scenario's duration, so goroutines are preempted often; every answer is checked.
 package main
 
 import (
@@ -16,7 +16,7 @@ var errWrong = errors.New("compute(1000) != 499500")
 func main() {
 	runtime.GOMAXPROCS(2)
 	h := harness.Start("01-vestigial-pin")
-	st := h.Load(harness.Steady(2, time.Second), func(int) error {
+	st := h.Load(harness.Steady(8, time.Second), func(int) error {
 		if compute(1000) != 499500 {
 			return errWrong
 		}
