@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import RenderableType
 from rich.text import Text
 from textual.timer import Timer
 from textual.widget import Widget
@@ -36,6 +35,7 @@ class GpuPanel(Widget):
         self.gpus: tuple[GpuInfo, ...] = ()
         self.status = "looking for GPUs…"
         self.uses_devices = False
+        self._lines = 0
         self._dirty = False
         self._timer: Timer | None = None
 
@@ -45,7 +45,9 @@ class GpuPanel(Widget):
     def _redraw_if_dirty(self) -> None:
         if self._dirty:
             self._dirty = False
-            self.refresh(layout=True)
+            lines = len(self.render().plain.splitlines()) if self.size.width else 0
+            self.refresh(layout=lines != self._lines)
+            self._lines = lines
 
     def show(self, gpus: Sequence[GpuInfo], status: str) -> None:
         self.gpus = tuple(gpus)
@@ -53,7 +55,7 @@ class GpuPanel(Widget):
             self.status = status or self.status
         self._dirty = True
 
-    def render(self) -> RenderableType:
+    def render(self) -> Text:
         note = self.get_component_rich_style("gpu-panel--note")
         out = Text()
         real = [g for g in self.gpus if not g.simulated]

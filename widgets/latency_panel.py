@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widget import Widget
 
-from widgets.units import duration_ns, rate, ratio
+from widgets.units import Runs, duration_ns, rate, ratio
 from workshop.live import BIN_EDGES_NS, LatencyFigures
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -89,14 +89,18 @@ class LatencyPanel(Widget):
             return [round(math.log10(c + 1) / top * rows * 8) if top else 0 for c in bins]
 
         hi, ht = heights(f.interval_bins), heights(f.total_bins)
-        out = Text(no_wrap=True, overflow="crop")
+        runs = Runs()
         for r in range(rows):
             level = (rows - 1 - r) * 8
             for a, b in zip(hi, ht, strict=True):
-                out.append(BLOCKS[max(0, min(8, a - level))], style=st_i)
-                out.append(BLOCKS[max(0, min(8, b - level))], style=st_t)
-                out.append(" ")
-            out.append("\n")
+                for filled, style in ((a - level, st_i), (b - level, st_t)):
+                    if filled > 0:
+                        runs.add(BLOCKS[min(8, filled)], style=style)
+                    else:
+                        runs.add(" ")
+                runs.add(" ")
+            runs.add("\n")
+        out = runs.done()
         labels = ""
         for i, edge in enumerate(BIN_EDGES_NS[:-1]):
             if i % 2 == 0:

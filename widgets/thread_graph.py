@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widget import Widget
 
+from widgets.units import Runs
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 REDRAW_HZ = 4.0
 AXIS = 4  # columns for the y labels
@@ -91,7 +93,7 @@ class ThreadGraph(Widget):
         for key, level in (("baseline", self.baseline), ("limit", self.limit)):
             if level is not None:
                 line_rows[min(rows - 1, int(level / top * rows))] = key
-        out = Text(no_wrap=True, overflow="crop")
+        runs = Runs()
         for r in range(rows):
             from_bottom = rows - 1 - r
             label = ""
@@ -100,21 +102,22 @@ class ThreadGraph(Widget):
             if from_bottom in line_rows:
                 key = line_rows[from_bottom]
                 label = str(self.baseline if key == "baseline" else self.limit)
-            out.append(label.rjust(AXIS - 1) + " │", style=styles["axis"])
+            runs.add(label.rjust(AXIS - 1) + " │", style=styles["axis"])
             line_key = line_rows.get(from_bottom)
             for v in values:
                 fill = round(v / top * rows * 8) - from_bottom * 8
                 if fill > 0:
                     over = self.limit is not None and v > self.limit
-                    out.append(BLOCKS[min(8, fill)], style=styles["over" if over else "bar"])
+                    runs.add(BLOCKS[min(8, fill)], style=styles["over" if over else "bar"])
                 elif line_key is not None:
-                    out.append("─" if line_key == "limit" else "┄", style=styles[line_key])
+                    runs.add("─" if line_key == "limit" else "┄", style=styles[line_key])
                 else:
-                    out.append(" ")
+                    runs.add(" ")
             if line_key is not None:  # the line runs across the whole plot
                 glyph = "─" if line_key == "limit" else "┄"
-                out.append(glyph * (plot_w - len(values)), style=styles[line_key])
-            out.append("\n")
+                runs.add(glyph * (plot_w - len(values)), style=styles[line_key])
+            runs.add("\n")
+        out = runs.done()
         legend = Text(no_wrap=True, overflow="ellipsis")
         legend.append(f"{'':>{AXIS}}now {values[-1]}", style=styles["bar"])
         legend.append(f"  peak {max(values)}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.style import Style
+from rich.text import Text
+
 
 def duration_ns(ns: float | None) -> str:
     """264 -> '264 ns', 3641 -> '3.64 µs', 7311359 -> '7.31 ms'."""
@@ -33,3 +36,29 @@ def bar(fraction: float, width: int) -> str:
     full, part = divmod(eighths, 8)
     text = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
     return text.ljust(width)
+
+
+class Runs:
+    """Builds a Text from (characters, style) pieces, merging neighbours of
+    one style: a chart drawn cell by cell keeps a handful of spans per row,
+    which is what makes it cheap for Textual to draw."""
+
+    def __init__(self) -> None:
+        self.text = Text(no_wrap=True, overflow="crop")
+        self._chars: list[str] = []
+        self._style: Style | str = ""
+
+    def add(self, chars: str, style: Style | str = "") -> None:
+        if style != self._style:
+            self.flush()
+            self._style = style
+        self._chars.append(chars)
+
+    def flush(self) -> None:
+        if self._chars:
+            self.text.append("".join(self._chars), style=self._style)
+            self._chars = []
+
+    def done(self) -> Text:
+        self.flush()
+        return self.text

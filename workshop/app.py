@@ -14,10 +14,9 @@ from textual.screen import Screen
 from workshop import paths
 from workshop.app_themes import PROJECTION, THEMES, WORKSHOP
 from workshop.catalog import Exercise
+from workshop.screens.projection import PROJECTION_CLASS
 from workshop.toolchain import Toolchain
 from workshop.workspace import SOLVED, Workspace
-
-PROJECTION_CLASS = "-projection"
 
 
 class PinlabApp(App[None]):
@@ -90,7 +89,11 @@ class PinlabApp(App[None]):
 
     def apply_projection(self, screen: Screen | None = None) -> None:
         target = screen or self.screen
-        target.set_class(self.projection, PROJECTION_CLASS)
+        if target.has_class(PROJECTION_CLASS) != self.projection:
+            target.set_class(self.projection, PROJECTION_CLASS)
+            hook = getattr(target, "on_projection_changed", None)
+            if callable(hook):
+                hook()
 
     def action_toggle_projection(self) -> None:
         self.projection = not self.projection

@@ -43,6 +43,7 @@ from workshop.live import (
     ThreadCount,
 )
 from workshop.screens._app import pinlab
+from workshop.screens.projection import PROJECTION_CLASS
 from workshop.session import ExerciseCheck, ExerciseResult
 from workshop.targets import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
 from workshop.watch import Save, SaveWatcher, WatcherNotice
@@ -89,6 +90,7 @@ class ExerciseScreen(Screen[None]):
         self.verdict_updates = 0  # times the checklist received new verdicts
         self.last_verdict_at: float | None = None  # time.monotonic() of that
         self.last_save: Save | None = None
+        self.last_build_seconds: float | None = None  # of the learner's code
         self.watch_mode = "starting"
         self._hint = 0
         self._save_while_away = False
@@ -159,6 +161,7 @@ class ExerciseScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         pinlab(self).apply_projection(self)
+        self._update_figures()
         if self._save_while_away:
             self._save_while_away = False
             self.start_check("saved while away")
@@ -179,6 +182,10 @@ class ExerciseScreen(Screen[None]):
         self.query_one("#status-line", Static).update(text)
 
     # machine facts, read once off the UI thread
+
+    @work(thread=True, exit_on_error=False, group="machine")
+    def on_projection_changed(self) -> None:
+        self._update_figures()
 
     @work(thread=True, exit_on_error=False, group="machine")
     def _read_machine(self) -> None:
@@ -266,6 +273,7 @@ class ExerciseScreen(Screen[None]):
         self.log_view.show_build(ev.label, ev.result)
         if ev.label != YOURS:
             return
+        self.last_build_seconds = ev.result.seconds
         if ev.result.ok:
             self.checklist.set_verdicts(pending_verdicts(self.ex, "measuring…"))
             self.checklist.set_note("measuring…")
@@ -415,6 +423,9 @@ class ExerciseScreen(Screen[None]):
         self._update_figures()
 
     def _update_figures(self) -> None:
+        """The big digits; only drawn in the projection layout."""
+        if not self.has_class(PROJECTION_CLASS):
+            return
         verdicts = self.checklist.verdicts
         met = sum(v.met for v in verdicts)
         self.query_one("#fig-targets", BigFigure).show(
