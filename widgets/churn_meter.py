@@ -14,7 +14,7 @@ from probes.churn import Churn
 from widgets.units import rate
 
 SPARK = "▁▂▃▄▅▆▇█"
-REDRAW_HZ = 4.0
+REDRAW_HZ = 2.0
 
 
 class ChurnMeter(Widget):

@@ -17,7 +17,7 @@ from widgets.units import Runs, duration_ns, rate, ratio
 from workshop.live import BIN_EDGES_NS, LatencyFigures
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
-REDRAW_HZ = 4.0
+REDRAW_HZ = 2.0
 
 
 def _decade_label(ns: float) -> str:
