@@ -44,8 +44,7 @@ func main() {
 	runtime.GOMAXPROCS(2)
 	h := harness.Start("02-hoist-device-init")
 	session = h
-	// The counters live in a file that outlasts one run: report deltas.
-	before := device.Total()
+	before := device.Total() // report what this run adds
 	accels := make([]*Accelerator, devices)
 	for d := range accels {
 		a, err := Open(d)

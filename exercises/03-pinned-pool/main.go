@@ -40,7 +40,7 @@ func main() {
 	runtime.GOMAXPROCS(2)
 	h := harness.Start("03-pinned-pool")
 	session = h
-	before := device.Total() // the counters outlast one run: report deltas
+	before := device.Total() // report what this run adds
 	if err := Setup(); err != nil {
 		h.Fail("Setup: %v", err)
 	}

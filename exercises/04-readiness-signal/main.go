@@ -46,7 +46,7 @@ func main() {
 	runtime.GOMAXPROCS(2)
 	h := harness.Start("04-readiness-signal")
 	session = h
-	before := device.Total() // the counters outlast one run: report deltas
+	before := device.Total() // report what this run adds
 
 	ndev := device.Count()
 	workers := make([]*Worker, ndev)
