@@ -174,8 +174,8 @@ def bench_cpu(seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pinlab = Path(sys.executable).with_name("pinlab")
         cmd = (
-            f"env PINLAB_APP_SECONDS={seconds + 20:g} {shlex.quote(str(pinlab))} "
-            f"--workspace {shlex.quote(tmp + '/ws')}"
+            f"{shlex.quote(str(pinlab))} --workspace {shlex.quote(tmp + '/ws')} "
+            f"workshop --seconds {seconds + 20:g}"
         )
         tmux(sock, "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", cmd)
         try:

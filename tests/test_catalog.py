@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def _copy_01(tmp_path: Path) -> Path:
         (lambda t: t.replace('id = "threads"', 'id = "throughput"'), "duplicate target ids"),
         (lambda t: t.replace('difficulty = "easy"', 'difficulty = "trivial"'), "difficulty"),
         (lambda t: t.replace('editable = ["compute.go"]', 'editable = ["gone.go"]'), "gone.go"),
-        (lambda t: t.replace("max = 1\n", ""), "needs 'min' or 'max'"),
+        (lambda t: re.sub(r'(unit = "threads"\n)max = \d+\n', r"\1", t), "needs 'min' or 'max'"),
         (lambda t: t + "\n[[[broken", "manifest.toml"),
     ],
 )

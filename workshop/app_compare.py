@@ -17,7 +17,7 @@ from workshop.build import Source, build
 from workshop.catalog import Exercise
 from workshop.metrics import RunMetrics, distill
 from workshop.sandbox import ProgramRun
-from workshop.session import Listener
+from workshop.session import Listener, run_env
 from workshop.toolchain import Toolchain
 
 
@@ -50,17 +50,6 @@ def _percentile(m: RunMetrics, p: float) -> int | None:
         return value_at(decode_histogram(m.hists[0]), p) or None
     except ValueError:
         return None
-
-
-def run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> dict[str, str]:
-    """The environment the engine gives a scenario run (mirrors workshop.session)."""
-    env = {
-        "PINLAB_SECONDS": str(seconds if seconds is not None else ex.scenario.seconds),
-        "PINLAB_DEVICE_STATS": str(workdir / f"devices-{label}.bin"),
-        "PINLAB_EXERCISE": ex.id,
-    }
-    env.update(ex.scenario.env)
-    return env
 
 
 class CompareRun:

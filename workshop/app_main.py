@@ -10,38 +10,26 @@ import sys
 from workshop.catalog import load_catalog
 from workshop.workspace import Workspace
 
-SECONDS_ENV = "PINLAB_APP_SECONDS"  # override each scenario's load duration (demos, benchmarks)
-
-
-def _seconds() -> float | None:
-    raw = os.environ.get(SECONDS_ENV)
-    try:
-        return float(raw) if raw else None
-    except ValueError:
-        return None
-
 
 def serve_command(args: argparse.Namespace, present: bool = False) -> str:
     """The command textual-serve starts for each browser tab."""
-    sub = "present" if present else "workshop"
-    return " ".join(
-        shlex.quote(part)
-        for part in (
-            sys.executable,
-            "-m",
-            "workshop.cli",
-            "--workspace",
-            str(args.workspace.resolve()),
-            sub,
-        )
-    )
+    parts = [sys.executable, "-m", "workshop.cli", "--workspace", str(args.workspace.resolve())]
+    parts.append("present" if present else "workshop")
+    if getattr(args, "seconds", None):
+        parts += ["--seconds", str(args.seconds)]
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def run_app(args: argparse.Namespace, command: str) -> int:
     if command == "serve":
         from textual_serve.server import Server
 
-        server = Server(serve_command(args), host=args.host, port=args.port, title="pinlab")
+        server = Server(
+            serve_command(args, present=args.present),
+            host=args.host,
+            port=args.port,
+            title="pinlab",
+        )
         print(f"pinlab: serving the workshop on http://{args.host}:{args.port}", flush=True)
         server.serve()
         return 0
@@ -57,7 +45,7 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         workspace,
         toolchain.find(),
         projection=command == "present",
-        seconds=_seconds(),
+        seconds=getattr(args, "seconds", None),
         open_exercise=os.environ.get("PINLAB_OPEN") or None,
     )
     app.run()

@@ -54,11 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     pr.add_argument("--format", choices=["text", "json"], default="text")
 
-    sub.add_parser("workshop", help="open the workshop (the default)")
-    sub.add_parser("present", help="open the workshop in the projection layout")
+    seconds_help = "override each scenario's load duration (demos)"
+    w = sub.add_parser("workshop", help="open the workshop (the default)")
+    w.add_argument("--seconds", type=float, help=seconds_help)
+    pre = sub.add_parser("present", help="open the workshop in the projection layout")
+    pre.add_argument("--seconds", type=float, help=seconds_help)
     s = sub.add_parser("serve", help="serve the workshop to a browser")
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--present", action="store_true", help="serve the projection layout")
+    s.add_argument("--seconds", type=float, help=seconds_help)
     return p
 
 

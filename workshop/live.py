@@ -10,7 +10,6 @@ stay cheap: they append or forward."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
 import queue
@@ -30,12 +29,12 @@ from probes.latency import (
     throughput,
 )
 from probes.sampler import ProcessSample, Sampler, SamplerRates
-from workshop.build import BuildResult, Source, function_calls
+from workshop.build import BuildResult, Source
 from workshop.catalog import Exercise
 from workshop.metrics import RunMetrics
 from workshop.sandbox import ProgramRun, ThreadSample
 from workshop.session import Listener
-from workshop.targets import Verdict, judge_no_call, judge_not_inlined
+from workshop.targets import Verdict
 from workshop.toolchain import Toolchain
 
 # Latency histogram buckets: half-decades from 10 ns to 10 s (values in ns).
@@ -207,7 +206,6 @@ class RunProbe:
         self._emit = emit
         self.view = HarnessView()
         self.latency = LatencyFeed()
-        self.hello_pid: int | None = None  # the program's pid inside its namespace
         self._nvml = nvml
         self._stop = threading.Event()
         self._sampler: Sampler | None = None
@@ -215,10 +213,7 @@ class RunProbe:
         self._thread.start()
 
     def exact_created(self) -> int | None:
-        last, child = self.run.last_pid, self.hello_pid
-        if last is None or child is None:
-            return None
-        return max(0, last - child)
+        return self.run.report.created_total
 
     def decode_tick(self, frame: dict[str, Any]) -> None:
         self.view.feed(frame)  # Go runtime counts for the sampler
@@ -277,40 +272,21 @@ class LiveBridge(Listener):
         self._nvml = nvml
         self._probes: dict[str, RunProbe] = {}
         self._rounds: dict[str, int] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
 
     def close(self) -> None:
         for probe in self._probes.values():
             probe.stop()
         self._probes.clear()
-        for task in self._tasks:
-            task.cancel()
 
     def on_status(self, text: str) -> None:
         self._emit(StatusChanged(self.generation, "", text))
 
     def on_build(self, label: str, result: BuildResult) -> None:
         self._emit(BuildDone(self.generation, label, result))
-        if label == self.source.label and result.ok:
-            self._early_verdicts(result)
 
-    def _early_verdicts(self, result: BuildResult) -> None:
-        """Static targets judged as soon as the build is in, not at the end."""
-        inlined = [judge_not_inlined(t, result) for t in self.ex.targets if t.kind == "not-inlined"]
-        if inlined:
-            self._emit(EarlyVerdicts(self.generation, self.source.label, tuple(inlined)))
-        if any(t.kind == "no-call" for t in self.ex.targets):
-            task = asyncio.get_running_loop().create_task(self._judge_calls())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _judge_calls(self) -> None:
-        try:
-            calls = await function_calls(self.ex, self.source, self.tc)
-        except (RuntimeError, SyntaxError, OSError, ValueError):
-            return  # the engine reports it with the full result
-        verdicts = tuple(judge_no_call(t, calls) for t in self.ex.targets if t.kind == "no-call")
-        self._emit(EarlyVerdicts(self.generation, self.source.label, verdicts))
+    def on_verdict(self, label: str, verdict: Verdict) -> None:
+        """Static targets arrive as soon as they are judged, not at the end."""
+        self._emit(EarlyVerdicts(self.generation, label, (verdict,)))
 
     def on_run_started(self, label: str, run: ProgramRun) -> None:
         old = self._probes.pop(label, None)
@@ -327,11 +303,8 @@ class LiveBridge(Listener):
             if probe is not None:
                 self._decoder.put(probe, frame)
             return
-        if probe is not None:
-            if kind == "hello" and isinstance(frame.get("pid"), int):
-                probe.hello_pid = int(frame["pid"])
-            elif kind in ("locked", "unlocked"):
-                probe.view.feed(frame)
+        if probe is not None and kind in ("locked", "unlocked"):
+            probe.view.feed(frame)
         self._emit(FrameSeen(self.generation, label, frame))
 
     def on_threads(self, label: str, sample: ThreadSample) -> None:

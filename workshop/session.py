@@ -41,6 +41,7 @@ class Listener:
     def on_frame(self, label: str, t: float, frame: dict) -> None: ...
     def on_threads(self, label: str, sample: ThreadSample) -> None: ...
     def on_run(self, label: str, metrics: RunMetrics) -> None: ...
+    def on_verdict(self, label: str, verdict: Verdict) -> None: ...
 
 
 @dataclass
@@ -65,7 +66,7 @@ class ExerciseResult:
         return sum(v.met for v in self.verdicts)
 
 
-def _run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> dict[str, str]:
+def run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> dict[str, str]:
     env = {
         "PINLAB_SECONDS": str(seconds if seconds is not None else ex.scenario.seconds),
         "PINLAB_DEVICE_STATS": str(workdir / f"devices-{label}.bin"),
@@ -109,7 +110,7 @@ class ExerciseCheck:
         return res
 
     async def _run_once(self, binary: Path, label: str, workdir: Path) -> RunMetrics:
-        env = self.tc.env(_run_env(self.ex, workdir, label, self.seconds))
+        env = self.tc.env(run_env(self.ex, workdir, label, self.seconds))
         lst = self.listener
         run = ProgramRun(
             [str(binary)],
@@ -153,6 +154,7 @@ class ExerciseCheck:
                     if t.kind == "no-call"
                     else judge_not_inlined(t, build_res)
                 )
+                self.listener.on_verdict(self.source.label, verdicts[t.id])
 
         measured = [t for t in targets if t.kind not in STATIC_KINDS and t.kind != "go-test"]
         if measured:
