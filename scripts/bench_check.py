@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Benchmarks for the closing notes of the engine (not a timed test).
 
-    .venv/bin/python scripts/bench_check.py overhead [--repeat 5]
-        `pinlab check 01 --against solution` against doing the same work by hand:
-        `go build` of the solution and the starter, then the same interleaved runs
-        of the same scenario (3 rounds of each), side by side, median of repeats.
-    .venv/bin/python scripts/bench_check.py suite [EX ...]
-        wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
-    .venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
-        the validity matrix: each exercise's starter and solution checked N times,
-        printing every verdict, so a flip shows.
+.venv/bin/python scripts/bench_check.py overhead [--repeat 5]
+    `pinlab check 01 --against solution` against doing the same work by hand:
+    `go build` of the solution and the starter, then the same interleaved runs
+    of the same scenario (3 rounds of each), side by side, median of repeats.
+.venv/bin/python scripts/bench_check.py suite [EX ...]
+    wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
+.venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
+    the validity matrix: each exercise's starter and solution checked N times,
+    printing every verdict, so a flip shows.
 """
 
 from __future__ import annotations
@@ -52,8 +52,12 @@ def raw_build_and_run(go: str, rounds: int) -> float:
                     shutil.copy(f, pkg / f.name)
             if side == "solution":
                 shutil.copy(ex / "_solution" / "compute.go", pkg / "compute.go")
-            subprocess.run([go, "build", "-o", str(pkg / "prog"), f"./{Path(tmp).name}/{side}"],
-                           cwd=ROOT / "exercises", env=env, check=True)
+            subprocess.run(
+                [go, "build", "-o", str(pkg / "prog"), f"./{Path(tmp).name}/{side}"],
+                cwd=ROOT / "exercises",
+                env=env,
+                check=True,
+            )
             bins.append(pkg / "prog")
         for _ in range(rounds):
             for b in bins:
@@ -69,7 +73,10 @@ def overhead(repeat: int) -> None:
     for i in range(repeat):
         a.append(timed([*PINLAB, "check", "1", "--against", "solution"], cwd=ROOT))
         b.append(raw_build_and_run(go, 3))
-        print(f"round {i + 1}: pinlab check 01 {a[-1]:.2f} s, raw build+runs {b[-1]:.2f} s", flush=True)
+        print(
+            f"round {i + 1}: pinlab check 01 {a[-1]:.2f} s, raw build+runs {b[-1]:.2f} s",
+            flush=True,
+        )
     ma, mb = statistics.median(a), statistics.median(b)
     print(f"median: pinlab {ma:.2f} s, raw {mb:.2f} s, overhead {100 * (ma / mb - 1):+.1f}%")
 
