@@ -136,7 +136,8 @@ class ExerciseCheck:
             for t in targets:
                 verdicts.setdefault(t.id, not_measured(t, error or "not measured"))
             result.verdicts = [verdicts[t.id] for t in targets]
-            result.error, result.details = error, details
+            if error is not None:
+                result.error, result.details = error, details
             return result
 
         build_res = await self._build(self.source, workdir)

@@ -126,6 +126,12 @@ int pl_compute(int dev, int64_t work_ns, int64_t input, int64_t *output) {
 	return PL_OK;
 }
 
+pl_result pl_compute_value(int dev, int64_t work_ns, int64_t input) {
+	pl_result r = {0, 0};
+	r.rc = pl_compute(dev, work_ns, input, &r.output);
+	return r;
+}
+
 int pl_run(int dev, int64_t work_ns) {
 	return pl_compute(dev, work_ns, 0, NULL);
 }

@@ -46,9 +46,8 @@ func Shutdown(dev int) error { return check(C.pl_shutdown(C.int(dev)), dev) }
 // Compute runs a kernel on dev that keeps it busy for work and returns
 // 2*input+dev. The calling thread must hold a context for dev.
 func Compute(dev int, work time.Duration, input int64) (int64, error) {
-	var out C.int64_t
-	rc := C.pl_compute(C.int(dev), C.int64_t(work.Nanoseconds()), C.int64_t(input), &out)
-	return int64(out), check(rc, dev)
+	r := C.pl_compute_value(C.int(dev), C.int64_t(work.Nanoseconds()), C.int64_t(input))
+	return int64(r.output), check(r.rc, dev)
 }
 
 // Expected is what Compute returns for input on dev.

@@ -31,6 +31,14 @@ int pl_init(int dev);
 int pl_shutdown(int dev);
 int pl_run(int dev, int64_t work_ns);
 int pl_compute(int dev, int64_t work_ns, int64_t input, int64_t *output);
+
+// pl_compute's result by value, so that Go's caller passes no pointer to C
+// and allocates nothing per call.
+typedef struct {
+	int rc;
+	int64_t output;
+} pl_result;
+pl_result pl_compute_value(int dev, int64_t work_ns, int64_t input);
 void pl_stats(int dev, pl_device_stats *out);
 
 #endif

@@ -37,3 +37,17 @@ func TestContextIsThreadAffine(t *testing.T) {
 		t.Fatalf("Init(99): got %v", err)
 	}
 }
+
+func TestComputeDoesNotAllocate(t *testing.T) {
+	done := make(chan float64)
+	go func() {
+		runtime.LockOSThread()
+		if err := Init(0); err != nil {
+			t.Error(err)
+		}
+		done <- testing.AllocsPerRun(100, func() { _, _ = Compute(0, 0, 1) })
+	}()
+	if allocs := <-done; allocs != 0 {
+		t.Fatalf("Compute allocates %v objects per call", allocs)
+	}
+}
