@@ -1,0 +1,121 @@
+// What the kernel and the device library say about the worker threads
+// (pristine, like the driver). Nothing here trusts the learner's code: the
+// thread that holds each device's context is the one the device library
+// recorded when the context was created, and where a thread may run and did
+// run comes from sched_getaffinity(2) and /proc.
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../device
+#include "device.h"
+
+static uint64_t context_owner(int dev) {
+	pl_device_stats s;
+	pl_stats(dev, &s);
+	return s.owner_tid;
+}
+*/
+import "C"
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+	"unsafe"
+)
+
+// contextOwner is the OS thread (TID) that created dev's current context.
+func contextOwner(dev int) int { return int(C.context_owner(C.int(dev))) }
+
+// cpuMask is a kernel CPU set for up to 1024 CPUs.
+type cpuMask [16]uint64
+
+func (m *cpuMask) has(cpu int) bool { return m[cpu/64]&(1<<(cpu%64)) != 0 }
+
+func (m *cpuMask) cpus() []int {
+	var out []int
+	for c := 0; c < len(m)*64; c++ {
+		if m.has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// threadAffinity is the set of CPUs thread tid may run on.
+func threadAffinity(tid int) (cpuMask, error) {
+	var m cpuMask
+	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, uintptr(tid),
+		unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m[0])))
+	if errno != 0 {
+		return m, errno
+	}
+	return m, nil
+}
+
+// lastCPU is the CPU a thread last ran on: field 39 of the stat file in its
+// /proc/self/task directory.
+func lastCPU(dir string, buf []byte) (int, error) {
+	f, err := os.Open(dir + "/stat")
+	if err != nil {
+		return -1, err
+	}
+	n, err := f.Read(buf)
+	f.Close()
+	if err != nil {
+		return -1, err
+	}
+	// The command name (field 2) may hold spaces: count fields after its ')'.
+	rest := buf[bytes.LastIndexByte(buf[:n], ')')+2 : n]
+	fields := bytes.Fields(rest)
+	if len(fields) < 37 {
+		return -1, syscall.EINVAL
+	}
+	return strconv.Atoi(string(fields[36])) // fields[0] is field 3
+}
+
+// task is one thread of this process: its TID as the process itself sees
+// it (gettid, sched_getaffinity) and its /proc/self/task directory. The two
+// names differ when the process runs in a PID namespace of its own (pinlab
+// runs scenarios so, to count thread creations) while /proc is the parent
+// namespace's: the status file's NSpid line gives both.
+type task struct {
+	tid int
+	dir string
+}
+
+// tasks lists the process's threads.
+func tasks() []task {
+	ents, _ := os.ReadDir("/proc/self/task")
+	out := make([]task, 0, len(ents))
+	for _, e := range ents {
+		dir := "/proc/self/task/" + e.Name()
+		tid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if b, err := os.ReadFile(dir + "/status"); err == nil {
+			for _, line := range bytes.Split(b, []byte("\n")) {
+				if f := bytes.Fields(line); len(f) > 1 && string(f[0]) == "NSpid:" {
+					if inner, err := strconv.Atoi(string(f[len(f)-1])); err == nil {
+						tid = inner // the innermost namespace: ours
+					}
+				}
+			}
+		}
+		out = append(out, task{tid, dir})
+	}
+	return out
+}
+
+// taskDir is the /proc/self/task directory of the thread with TID tid, or
+// "" if there is none.
+func taskDir(tid int) string {
+	for _, t := range tasks() {
+		if t.tid == tid {
+			return t.dir
+		}
+	}
+	return ""
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"pinlab/exercises/device"
+)
+
+// kernel is how long one job keeps a device busy.
+const kernel = 2 * time.Millisecond
+
+// Pool has one pinned worker per device. Each worker's thread runs wherever
+// the kernel's scheduler puts it: on the device's own socket, or across the
+// interconnect on the other one.
+type Pool struct {
+	workers []*worker
+}
+
+type worker struct {
+	dev  int
+	jobs chan job
+	done chan struct{}
+}
+
+type job struct {
+	in    int64
+	reply chan answer
+}
+
+type answer struct {
+	value int64
+	err   error
+}
+
+// NewPool starts a worker per device and returns once every device is ready.
+func NewPool() (*Pool, error) {
+	p := &Pool{}
+	for d := 0; d < device.Count(); d++ {
+		w := &worker{dev: d, jobs: make(chan job, 16), done: make(chan struct{})}
+		ready := make(chan error, 1)
+		go w.loop(ready)
+		if err := <-ready; err != nil {
+			p.Close()
+			return nil, err
+		}
+		p.workers = append(p.workers, w)
+	}
+	return p, nil
+}
+
+func (w *worker) loop(ready chan<- error) {
+	defer close(w.done)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := device.Init(w.dev); err != nil {
+		ready <- err
+		return
+	}
+	pinned(fmt.Sprintf("device %d worker", w.dev))
+	defer unpinned()
+	defer device.Shutdown(w.dev)
+	ready <- nil
+	for j := range w.jobs {
+		v, err := device.Compute(w.dev, kernel, j.in)
+		j.reply <- answer{v, err}
+	}
+}
+
+// Run computes on device dev and returns the device's answer.
+func (p *Pool) Run(dev int, in int64) (int64, error) {
+	reply := make(chan answer, 1)
+	p.workers[dev].jobs <- job{in: in, reply: reply}
+	a := <-reply
+	return a.value, a.err
+}
+
+// Close stops the workers; each shuts its device down on its own thread.
+func (p *Pool) Close() {
+	for _, w := range p.workers {
+		close(w.jobs)
+	}
+	for _, w := range p.workers {
+		<-w.done
+	}
+}
