@@ -1,5 +1,9 @@
 package main
 
+// From the exercise (not in your workspace): analyse, postprocess and
+// deviceWork in stages.go; pinned(role) and unpinned() in main.go mark a
+// worker's locked thread on pinlab's CPU map.
+
 import (
 	"runtime"
 

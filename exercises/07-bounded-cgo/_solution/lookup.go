@@ -1,5 +1,8 @@
 package main
 
+// From the exercise (clib.go, not in your workspace): libLookup(key) calls
+// the C library; it is thread-safe and serves 8 calls at a time.
+
 // cgoSlots bounds how many goroutines are inside the C library at once. The
 // library serves 8 calls at a time; 16 slots keep it busy (8 served, 8
 // ready to go next) without parking hundreds of OS threads in C.

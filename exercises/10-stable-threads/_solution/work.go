@@ -1,5 +1,8 @@
 package main
 
+// From the driver (main.go, not in your workspace): pinned(role) and
+// unpinned() mark a long-lived locked thread on pinlab's CPU map.
+
 import (
 	"fmt"
 	"runtime"

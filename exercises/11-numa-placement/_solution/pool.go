@@ -1,5 +1,9 @@
 package main
 
+// From the exercise (not in your workspace): socketCPUs(dev) and
+// deviceSocket in topology.go; pinned(role) and unpinned() in main.go mark a
+// worker's locked thread on pinlab's CPU map.
+
 import (
 	"fmt"
 	"runtime"
