@@ -1,0 +1,173 @@
+// Driver for exercise 06 (pristine: pinlab builds it from exercises/, so
+// edits in the workspace have no effect).
+//
+// Eight callers submit jobs of skewed sizes (one in eight keeps a device busy
+// ten times longer) for the scenario's duration; every answer is checked
+// against the device that gave it. Two probes follow on the idle pool:
+//
+//   - routing: one long job, then small jobs one at a time. A pool that
+//     routes by real load (queued and running) sends the small jobs around
+//     the busy device; round-robin, or a count that misses the running job,
+//     puts some behind it.
+//   - cancellation: with every device busy and work queued, a caller whose
+//     context ends after 20 ms must get ctx.Err() back promptly.
+//
+// Device counters (calls per device, wrong-thread calls, jobs running now)
+// come from the device library itself, not from the pool: the probes wait
+// until the device library says the devices are busy rather than trusting
+// a sleep.
+package main
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
+)
+
+const (
+	callers   = 8
+	smallWork = 2 * time.Millisecond
+	bigWork   = 16 * time.Millisecond
+
+	probeLong   = 300 * time.Millisecond
+	probeSmall  = time.Millisecond
+	probeJobs   = 12
+	busyJobs    = 8
+	busyWork    = 60 * time.Millisecond
+	cancelAfter = 20 * time.Millisecond
+)
+
+var errWrong = errors.New("wrong result")
+
+// session lets learner code mark its pinned threads on pinlab's CPU map.
+var session *harness.Session
+
+// pinned reports that the calling goroutine is locked to its OS thread for
+// good, doing role. Call it after runtime.LockOSThread in a long-lived worker.
+func pinned(role string) {
+	if session != nil {
+		session.Locked(role)
+	}
+}
+
+// unpinned reports that the calling goroutine is about to let its thread go.
+func unpinned() {
+	if session != nil {
+		session.Unlocked()
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func main() {
+	runtime.GOMAXPROCS(2)
+	h := harness.Start("06-device-pool")
+	session = h
+	pool, err := NewPool()
+	if err != nil {
+		h.Fail("NewPool: %v", err)
+	}
+	ndev := device.Count()
+	bg := context.Background()
+
+	next := make([]int64, callers) // each caller touches only its own slot
+	var wrong atomic.Int64
+	st := h.Load(harness.Steady(callers, time.Second), func(w int) error {
+		i := next[w]
+		next[w]++
+		work := smallWork
+		if (i+int64(w)*3)%8 == 0 {
+			work = bigWork
+		}
+		in := int64(w)<<32 | i
+		r, err := pool.Submit(bg, Job{Input: in, Work: work})
+		if err != nil {
+			return err
+		}
+		if r.Device < 0 || r.Device >= ndev || r.Value != device.Expected(r.Device, in) {
+			wrong.Add(1)
+			return errWrong
+		}
+		return nil
+	})
+	if n := wrong.Load(); n > 0 {
+		h.Fail("%d of %d results were wrong (value or device index)", n, st.Calls)
+	}
+
+	h.Info("small_job_max_ms", routingProbe(h, pool, ndev))
+	h.Info("cancel_return_ms", cancelProbe(h, pool, ndev))
+
+	least := uint64(1 << 62)
+	for d := 0; d < ndev; d++ {
+		least = min(least, device.Read(d).Calls)
+	}
+	h.Info("least_used_device_calls", float64(least))
+	h.Info("wrong_thread", float64(device.Total().WrongThread))
+	pool.Close()
+	h.Done()
+}
+
+// routingProbe occupies one device with a long job, then submits small jobs
+// one at a time and returns the slowest small job's latency in ms.
+func routingProbe(h *harness.Session, pool *Pool, ndev int) float64 {
+	bg := context.Background()
+	long := make(chan error, 1)
+	go func() {
+		_, err := pool.Submit(bg, Job{Input: 1, Work: probeLong})
+		long <- err
+	}()
+	waitBusy(ndev, 1, 500*time.Millisecond) // the long job is running
+	var worst time.Duration
+	for i := 0; i < probeJobs; i++ {
+		in := int64(100 + i)
+		t0 := time.Now()
+		r, err := pool.Submit(bg, Job{Input: in, Work: probeSmall})
+		worst = max(worst, time.Since(t0))
+		if err != nil {
+			h.Fail("routing probe: Submit: %v", err)
+		}
+		if r.Value != device.Expected(r.Device, in) {
+			h.Fail("routing probe: wrong result")
+		}
+	}
+	if err := <-long; err != nil {
+		h.Fail("routing probe: long job: %v", err)
+	}
+	return ms(worst)
+}
+
+// cancelProbe makes every device busy with work queued behind it (it waits
+// up to 0.5 s for the device library to report every device running), then
+// submits a job whose context ends after cancelAfter. It returns how long
+// Submit took to come back, in ms; a Submit that does not return the
+// context's error counts as 1000 ms.
+func cancelProbe(h *harness.Session, pool *Pool, ndev int) float64 {
+	bg := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < busyJobs; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := pool.Submit(bg, Job{Input: 7, Work: busyWork}); err != nil {
+				h.Fail("cancellation probe: a job without deadline failed: %v", err)
+			}
+		}()
+	}
+	waitBusy(ndev, ndev, 500*time.Millisecond) // every device is running a job
+	ctx, cancel := context.WithTimeout(bg, cancelAfter)
+	t0 := time.Now()
+	_, err := pool.Submit(ctx, Job{Input: 9, Work: probeSmall})
+	took := time.Since(t0)
+	cancel()
+	wg.Wait()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return 1000
+	}
+	return ms(took)
+}
