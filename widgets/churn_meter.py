@@ -7,17 +7,15 @@ from collections import deque
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.timer import Timer
-from textual.widget import Widget
 
 from probes.churn import Churn
+from widgets.throttled import ThrottledWidget
 from widgets.units import rate
 
 SPARK = "▁▂▃▄▅▆▇█"
-REDRAW_HZ = 2.0
 
 
-class ChurnMeter(Widget):
+class ChurnMeter(ThrottledWidget):
     COMPONENT_CLASSES = {"churn-meter--value", "churn-meter--note", "churn-meter--spark"}
     DEFAULT_CSS = """
     ChurnMeter { width: 24; height: 1fr; }
@@ -28,16 +26,6 @@ class ChurnMeter(Widget):
         self._rates: deque[float] = deque(maxlen=40)
         self.churn: Churn | None = None
         self.c_threads: int | None = None  # threads the Go runtime does not own
-        self._dirty = False
-        self._timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
-
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
 
     def reset(self) -> None:
         self._rates.clear()

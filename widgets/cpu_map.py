@@ -7,17 +7,15 @@ from collections.abc import Sequence
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.timer import Timer
-from textual.widget import Widget
 
 from probes.threads import ThreadInfo
 from probes.topology import Topology
+from widgets.throttled import ThrottledWidget
 
-REDRAW_HZ = 2.0
 RUNNING = "R"
 
 
-class CpuMap(Widget):
+class CpuMap(ThrottledWidget):
     """● a thread running on the CPU now, ○ one that last ran there and sleeps,
     ◆/◇ the same for a locked thread (its role is listed)."""
 
@@ -36,16 +34,6 @@ class CpuMap(Widget):
         super().__init__(id=id)
         self.topology: Topology | None = None
         self.threads: tuple[ThreadInfo, ...] = ()
-        self._dirty = False
-        self._timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
-
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
 
     def set_topology(self, topology: Topology) -> None:
         self.topology = topology

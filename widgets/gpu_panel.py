@@ -6,20 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.timer import Timer
-from textual.widget import Widget
 
 from probes.gpu import GpuInfo
+from widgets.throttled import ThrottledWidget
 from widgets.units import bar
-
-REDRAW_HZ = 2.0
 
 
 def _gib(n: int | None) -> str:
     return "—" if n is None else f"{n / 2**30:.1f} GiB"
 
 
-class GpuPanel(Widget):
+class GpuPanel(ThrottledWidget):
     COMPONENT_CLASSES = {
         "gpu-panel--real",
         "gpu-panel--simulated",
@@ -36,11 +33,6 @@ class GpuPanel(Widget):
         self.status = "looking for GPUs…"
         self.uses_devices = False
         self._lines = 0
-        self._dirty = False
-        self._timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
 
     def _redraw_if_dirty(self) -> None:
         if self._dirty:

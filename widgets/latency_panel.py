@@ -10,14 +10,12 @@ from collections import deque
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.timer import Timer
-from textual.widget import Widget
 
+from widgets.throttled import ThrottledWidget
 from widgets.units import Runs, duration_ns, rate, ratio
 from workshop.live import BIN_EDGES_NS, LatencyFigures
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
-REDRAW_HZ = 2.0
 
 
 def _decade_label(ns: float) -> str:
@@ -27,7 +25,7 @@ def _decade_label(ns: float) -> str:
     return f"{ns:.0f}n"
 
 
-class LatencyPanel(Widget):
+class LatencyPanel(ThrottledWidget):
     COMPONENT_CLASSES = {
         "latency-panel--interval",
         "latency-panel--total",
@@ -49,16 +47,6 @@ class LatencyPanel(Widget):
         self.ratio_limit: float | None = None
         self.ratio_note = ""
         self.ratio_state: str | None = None
-        self._dirty = False
-        self._timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
-
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
 
     def reset(self) -> None:
         self.latest = None

@@ -6,19 +6,19 @@ from collections import deque
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.timer import Timer
-from textual.widget import Widget
 
+from widgets.throttled import ThrottledWidget
 from widgets.units import Runs
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
-REDRAW_HZ = 4.0
 AXIS = 4  # columns for the y labels
 
 
-class ThreadGraph(Widget):
+class ThreadGraph(ThrottledWidget):
     """A bar per sample (newest right). Samples go into a bounded deque; the
-    widget redraws at most REDRAW_HZ times a second, whatever the rate."""
+    widget redraws at most redraw_hz times a second, whatever the rate."""
+
+    redraw_hz = 4.0
 
     COMPONENT_CLASSES = {
         "thread-graph--bar",
@@ -37,16 +37,6 @@ class ThreadGraph(Widget):
         self.baseline: int | None = None
         self.limit: int | None = None
         self.caption = ""
-        self._dirty = False
-        self._timer: Timer | None = None
-
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(1 / REDRAW_HZ, self._redraw_if_dirty)
-
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
 
     def reset(self, caption: str = "") -> None:
         self._points.clear()

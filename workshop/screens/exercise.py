@@ -116,13 +116,20 @@ class ExerciseScreen(Screen[None]):
                 with VerticalScroll(id="text-box"):
                     yield Markdown(self.ex.text, id="text")
                 yield BuildLog(id="log")
-            with Vertical(id="right"):
+            # where placement is the lesson (a declared topology), the CPU map leads
+            placement_first = self.ex.scenario.topology is not None
+            with Vertical(id="right", classes="placement-lesson" if placement_first else ""):
+                if placement_first:
+                    with Horizontal(id="placement-box", classes="lesson"):
+                        yield CpuMap(id="cpus")
+                        yield GpuPanel(id="gpus")
                 with Horizontal(id="threads-box", classes="panel"):
                     yield ThreadGraph(id="threads")
                     yield ChurnMeter(id="churn")
-                with Horizontal(id="placement-box"):
-                    yield CpuMap(id="cpus")
-                    yield GpuPanel(id="gpus")
+                if not placement_first:
+                    with Horizontal(id="placement-box"):
+                        yield CpuMap(id="cpus")
+                        yield GpuPanel(id="gpus")
                 yield LatencyPanel(id="latency")
         yield Footer()
 
