@@ -1,0 +1,69 @@
+"""`pinlab check` report formats from a real (failing, fast) check: JUnit has
+one test case per target, JSON carries the documented fields, --output writes
+the file, and text is a readable table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from workshop.catalog import Exercise, resolve
+from workshop.workspace import Workspace
+
+BROKEN = "package main\n\nfunc compute(n int) int {\n\treturn n +\n}\n"
+
+
+def check(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "--workspace", str(ws), "--check", "01", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def broken_workspace(tmp_path: Path, catalog: list[Exercise]) -> tuple[Path, Exercise]:
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure(catalog)
+    ex = resolve(catalog, "01")
+    ws.file(ex, "compute.go").write_text(BROKEN)
+    return ws.root, ex
+
+
+def test_junit_has_one_case_per_target(tmp_path: Path, catalog: list[Exercise]) -> None:
+    ws, ex = broken_workspace(tmp_path, catalog)
+    out = tmp_path / "report.xml"
+    res = check(ws, "--format", "junit", "--output", str(out))
+    assert res.returncode == 1 and res.stdout == ""
+    suite = ET.parse(out).getroot().find("testsuite")
+    assert suite is not None and suite.get("name") == ex.id
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [t.id for t in ex.targets]
+    assert int(suite.get("failures", "0")) == len(ex.targets)
+    failure = cases[0].find("failure")
+    assert failure is not None and "does not compile" in (failure.text or "")
+
+
+def test_json_fields_and_text_table(tmp_path: Path, catalog: list[Exercise]) -> None:
+    ws, ex = broken_workspace(tmp_path, catalog)
+    data = json.loads(check(ws, "--format", "json").stdout)
+    assert data["passed"] is False
+    entry = data["exercises"][0]
+    assert entry["id"] == ex.id and entry["passed"] is False and entry["error"]
+    for t in entry["targets"]:
+        assert set(t) >= {"id", "met", "value", "limit", "unit"}
+    text = check(ws).stdout
+    assert text.startswith(f"FAIL  {ex.id}") and "0 passed, 1 failed" in text
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "--workspace", str(tmp_path), "check", "99"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 2 and "no exercise '99'" in res.stderr
