@@ -108,7 +108,10 @@ def ensure_test_packages() -> None:
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        say(f"cannot install {', '.join(missing)} (needs root and apt-get): those tests will skip")
+        say(
+            f"cannot install {', '.join(missing)} (needs root and apt-get): "
+            "tests that need them will skip or fail, saying why"
+        )
         return
     say(f"installing {', '.join(missing)} from Debian's packages")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
