@@ -4,10 +4,9 @@
 //	hello      exercise id, Go version, GOMAXPROCS, pid (first line)
 //	phase      "baseline", "setup", "load", "teardown"
 //	baseline   threads after the runtime has warmed up, before learner code runs
-//	tick       every interval: cumulative calls, errors, heap allocations and
-//	           Go runtime metrics; every 5th tick also the latency histogram
-//	           (HdrHistogram V2 compressed, base64); dropped counts frames
-//	           the reader missed
+//	tick       every interval: cumulative calls, errors, latency histogram
+//	           (HdrHistogram V2 compressed, base64), heap allocations and
+//	           Go runtime metrics; dropped counts frames the reader missed
 //	locked     a goroutine reported the OS thread (tid) it is locked to, and its role
 //	unlocked   that thread is no longer reported as locked
 //	load_done  exact totals of one load run
@@ -40,12 +39,6 @@ const (
 	sigDigits  = 3
 )
 
-// histEvery: a tick carries the histogram only every histEvery-th time (and
-// only when new calls were recorded). Encoding allocates an object per
-// histogram bucket, and those allocations land in every exercise's
-// allocations-per-call figure; the panels redraw at 2 Hz anyway.
-const histEvery = 5
-
 // Session is one run of a driver.
 type Session struct {
 	exercise string
@@ -59,9 +52,6 @@ type Session struct {
 	total   *hdrhistogram.Histogram
 	stop    chan struct{}
 	stopped chan struct{}
-
-	ticks       int   // ticker goroutine only
-	encodedUpTo int64 // calls covered by the last histogram sent
 }
 
 // recorder holds one load worker's counts; its mutex is uncontended except
@@ -191,15 +181,11 @@ func (s *Session) tick() {
 		frame[k] = v
 	}
 	s.mu.Lock()
-	s.ticks++
 	if s.recs != nil {
 		calls, errs := s.mergeLocked()
 		frame["calls"], frame["errors"] = calls, errs
-		if s.ticks%histEvery == 0 && calls != s.encodedUpTo {
-			if enc, err := s.total.Encode(hdrhistogram.V2CompressedEncodingCookieBase); err == nil {
-				frame["hist"] = string(enc)
-				s.encodedUpTo = calls
-			}
+		if enc, err := s.total.Encode(hdrhistogram.V2CompressedEncodingCookieBase); err == nil {
+			frame["hist"] = string(enc)
 		}
 	}
 	s.mu.Unlock()

@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -160,12 +159,11 @@ func readRuntimeMetrics() map[string]uint64 {
 	return out
 }
 
-// heapAllocs is the exact count of heap objects allocated so far.
-// runtime/metrics' count lags (objects still in a P's cache span are not
-// counted yet); ReadMemStats flushes those caches, at the price of a brief
-// stop-the-world, which is why it runs only at the start and end of a load.
 func heapAllocs() uint64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.Mallocs
+	sm := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(sm)
+	if sm[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sm[0].Value.Uint64()
 }
