@@ -34,7 +34,7 @@ func TestConcurrentIncrements(t *testing.T) {
 // (wrong) counter of the starter, a mutex and an atomic. "Serial" is one
 // goroutine; "Parallel" is one goroutine per P on the same counter.
 //
-//	go test -run XXX -bench . -count 5 ./08-pin-is-not-a-lock
+//	go test -run '^$' -bench . -count 5 ./08-pin-is-not-a-lock
 //
 // Run them without -race: the race detector slows everything down.
 
