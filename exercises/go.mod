@@ -1,8 +1,14 @@
 module pinlab/exercises
 
-go 1.24
+go 1.24.0
 
 require github.com/HdrHistogram/hdrhistogram-go v1.4.0
+
+require (
+	golang.org/x/mod v0.30.0 // indirect
+	golang.org/x/sync v0.18.0 // indirect
+	golang.org/x/tools v0.39.0
+)
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
@@ -14,6 +20,6 @@ require (
 	github.com/prometheus/common v0.66.1 // indirect
 	github.com/prometheus/procfs v0.16.1 // indirect
 	go.yaml.in/yaml/v2 v2.4.2 // indirect
-	golang.org/x/sys v0.35.0 // indirect
+	golang.org/x/sys v0.38.0 // indirect
 	google.golang.org/protobuf v1.36.8 // indirect
 )

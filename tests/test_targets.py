@@ -10,7 +10,6 @@ from workshop.targets import (
     MISSED,
     NOT_MEASURED,
     judge_measured,
-    judge_no_call,
     verdict,
 )
 
@@ -97,18 +96,3 @@ def test_allocs_errors_and_info() -> None:
     assert judge_measured(info, [run(infos={"inits": 4.0})], []).status == MET
     missing = judge_measured(info, [run()], [])
     assert missing.status == NOT_MEASURED and "inits" in missing.detail
-
-
-def test_no_call_needs_the_function_to_exist() -> None:
-    t = Target(
-        "p",
-        "no-call",
-        "p",
-        "calls",
-        max=0,
-        params={"function": "compute", "call": ["runtime.LockOSThread"]},
-    )
-    assert judge_no_call(t, {"compute": ["fmt.Println"]}).status == MET
-    assert judge_no_call(t, {"compute": ["runtime.LockOSThread"]}).status == MISSED
-    gone = judge_no_call(t, {"compute2": []})
-    assert gone.status == MISSED and "not found" in gone.detail

@@ -5,14 +5,17 @@ joined with `go build -overlay` so that editing the driver cannot pass."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop import paths
-from workshop.catalog import Exercise
+from workshop.callgraph import CallGraph
+from workshop.catalog import Exercise, Variant
 from workshop.sandbox import run_captured
 from workshop.toolchain import Toolchain
 
@@ -23,21 +26,33 @@ _DIAG = re.compile(r"^(?P<file>[^\s:][^:]*\.go):(?P<line>\d+)(?::(?P<col>\d+))?:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the editable files come from: a workspace folder, or 'starter' /
-    'solution' from the exercise itself."""
+    """Where the editable files come from: a workspace folder, 'starter' /
+    'solution' from the exercise itself, or one of its learner variants (a
+    file the variant does not hold is the solution's)."""
 
-    kind: str  # "workspace" | "starter" | "solution"
+    kind: str  # "workspace" | "starter" | "solution" | "variant"
     directory: Path | None = None
+    name: str = ""  # the variant's name
+
+    @classmethod
+    def variant(cls, v: Variant) -> Source:
+        return cls("variant", v.directory, v.name)
 
     def file(self, ex: Exercise, name: str) -> Path:
         if self.kind == "workspace" and self.directory is not None:
             return self.directory / name
+        if self.kind == "variant" and self.directory is not None:
+            if (self.directory / name).is_file():
+                return self.directory / name
+            return ex.solution_file(name)
         if self.kind == "solution":
             return ex.solution_file(name)
         return ex.starter_file(name)
 
     @property
     def label(self) -> str:
+        if self.kind == "variant":
+            return self.name
         return "yours" if self.kind == "workspace" else self.kind
 
 
@@ -83,12 +98,9 @@ def parse_diagnostics(output: str, ex: Exercise, source: Source) -> list[Diagnos
         if not m:
             continue
         name = Path(m.group("file")).name
-        if name in ex.editable and source.kind == "workspace":
-            shown = f"{ex.id}/{name}"
-        elif name in ex.editable and source.kind == "solution":
-            shown = f"{ex.id}/_solution/{name}"
-        else:
-            shown = f"{ex.id}/{name}"
+        shown = f"{ex.id}/{name}"
+        if name in ex.editable and source.kind in ("solution", "variant"):
+            shown = str(source.file(ex, name).relative_to(paths.EXERCISES))
         diags.append(
             Diagnostic(shown, int(m.group("line")), int(m.group("col") or 0), m.group("msg"))
         )
@@ -218,26 +230,42 @@ async def go_test(
     return GoTestResult(passed, seconds, tuple(failed), races, output, error)
 
 
-_astcalls_lock = asyncio.Lock()
+_tool_lock = asyncio.Lock()
 
 
-async def function_calls(ex: Exercise, source: Source, tc: Toolchain) -> dict[str, list[str]]:
-    """Calls made by each function of the editable files, by AST: {'compute':
-    ['runtime.LockOSThread', ...]}; closures count as part of their function."""
-    tool = paths.cache_dir() / f"astcalls-{tc.version}"
-    async with _astcalls_lock:
+async def _tool(name: str, tc: Toolchain) -> Path:
+    """A helper command from exercises/tools, built once per source and toolchain."""
+    src = paths.EXERCISES / "tools" / name
+    digest = hashlib.sha256(tc.version.encode())
+    for f in sorted(src.glob("*.go")) + [paths.EXERCISES / "go.sum"]:
+        digest.update(f.read_bytes())
+    tool = paths.cache_dir() / f"{name}-{digest.hexdigest()[:16]}"
+    async with _tool_lock:
         if not tool.exists():
+            tmp = tool.with_suffix(f".{os.getpid()}")
             res = await run_captured(
-                [tc.go, "build", "-o", str(tool), "./tools/astcalls"],
+                [tc.go, "build", "-o", str(tmp), f"./tools/{name}"],
                 cwd=paths.EXERCISES,
                 env=tc.env(),
                 timeout=BUILD_TIMEOUT,
             )
             if res.returncode != 0:
-                raise RuntimeError(f"building astcalls failed: {res.output}")
-    files = [str(source.file(ex, n)) for n in ex.editable]
-    res = await run_captured([str(tool), *files], cwd=paths.EXERCISES, env=tc.env(), timeout=60)
+                raise RuntimeError(f"building {name} failed: {res.output}")
+            os.replace(tmp, tool)
+    return tool
+
+
+async def call_graph(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> CallGraph:
+    """The reference graph of the exercise's package, with the source's files,
+    resolved by type information (exercises/tools/pincalls)."""
+    tool = await _tool("pincalls", tc)
+    overlay = write_overlay(ex, source, out_dir / "overlay-calls.json")
+    res = await run_captured(
+        [str(tool), "-overlay", str(overlay), f"./{ex.id}"],
+        cwd=paths.EXERCISES,
+        env=tc.env(),
+        timeout=BUILD_TIMEOUT,
+    )
     if res.returncode != 0:
-        raise SyntaxError(res.output.strip() or "astcalls failed")
-    calls: dict[str, list[str]] = json.loads(res.stdout)
-    return calls
+        raise SyntaxError(res.output.strip() or "pincalls failed")
+    return CallGraph.from_json(res.stdout)

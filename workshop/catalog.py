@@ -60,6 +60,24 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A learner's answer kept beside the solution (`_variants/NAME/`): a wrong
+    one names the targets that must catch it, a right one must pass. Files it
+    does not hold are the reference solution's."""
+
+    name: str
+    expect: str  # "miss" or "pass"
+    why: str  # the mistake it embodies, or how it differs from the reference
+    catches: tuple[str, ...]  # for "miss": target ids that must each be missed
+    directory: Path
+    error: str = ""  # for "miss": words the check's one-line error must contain
+
+    @property
+    def wrong(self) -> bool:
+        return self.expect == "miss"
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     number: int
@@ -71,6 +89,7 @@ class Exercise:
     scenario: Scenario
     hints: tuple[str, ...]
     summary: str
+    variants: tuple[Variant, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -87,6 +106,13 @@ class Exercise:
     @property
     def needs_starter_runs(self) -> bool:
         return any(t.kind in RATIO_KINDS for t in self.targets)
+
+    def variant(self, name: str) -> Variant:
+        for v in self.variants:
+            if v.name == name:
+                return v
+        known = ", ".join(v.name for v in self.variants) or "none"
+        raise CatalogError(f"{self.id} has no variant '{name}' (known: {known})")
 
     def starter_file(self, name: str) -> Path:
         return self.directory / name
@@ -126,6 +152,36 @@ def _target(raw: dict[str, Any], where: str) -> Target:
         band=float(raw.get("band", 0.1)),
         params={k: v for k, v in raw.items() if k not in known},
     )
+
+
+def _variants(
+    directory: Path, editable: tuple[str, ...], targets: tuple[Target, ...]
+) -> tuple[Variant, ...]:
+    out = []
+    ids = {t.id for t in targets}
+    for d in sorted((directory / "_variants").glob("*/")):
+        where = str(d / "variant.toml")
+        try:
+            data = tomllib.loads((d / "variant.toml").read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise CatalogError(f"{where}: {exc}") from exc
+        expect = _require(data, "expect", str, where)
+        if expect not in ("miss", "pass"):
+            raise CatalogError(f"{where}: expect must be 'miss' or 'pass'")
+        catches = tuple(data.get("catches", []))
+        error = str(data.get("error", ""))
+        if expect == "miss" and not catches and not error:
+            raise CatalogError(f"{where}: a wrong variant names what catches it (catches, error)")
+        if unknown := [c for c in catches if c not in ids]:
+            raise CatalogError(f"{where}: no target {unknown} in the manifest")
+        files = {f.name for f in d.iterdir() if f.name != "variant.toml"}
+        if stray := sorted(files - set(editable)):
+            raise CatalogError(f"{where}: {stray} are not editable files of the exercise")
+        if not files:
+            raise CatalogError(f"{where}: the variant changes no file")
+        why = _require(data, "why", str, where)
+        out.append(Variant(d.name, expect, why, catches, d, error))
+    return tuple(out)
 
 
 def load_exercise(directory: Path) -> Exercise:
@@ -178,6 +234,7 @@ def load_exercise(directory: Path) -> Exercise:
         scenario=scenario,
         hints=tuple(data.get("hints", [])),
         summary=str(data.get("summary", "")),
+        variants=_variants(directory, editable, targets),
     )
 
 

@@ -32,9 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("exercises", nargs="*", metavar="EX", help="1, 01 or 01-slug; none: all")
     c.add_argument(
         "--against",
-        choices=["workspace", "starter", "solution"],
         default="workspace",
-        help="check the workspace (default), the pristine starter or the reference solution",
+        metavar="SOURCE",
+        help="workspace (default), starter, solution, or the name of a learner variant "
+        "kept beside the solution (`pinlab list --variants` names them)",
     )
     c.add_argument("--format", choices=["text", "json", "junit"], default="text")
     c.add_argument("--output", type=Path, help="write the report here instead of stdout")
@@ -45,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("dir", nargs="?", type=Path)
     r = sub.add_parser("reset", help="restore an exercise's starter (your version is backed up)")
     r.add_argument("exercise", metavar="EX")
-    sub.add_parser("list", help="list exercises and your progress")
+    ls = sub.add_parser("list", help="list exercises and your progress")
+    ls.add_argument(
+        "--variants", action="store_true", help="also list each exercise's learner variants"
+    )
 
     pr = sub.add_parser(
         "probe", help="watch a process: pinlab probe PID, or pinlab probe -- CMD ARGS"
@@ -94,8 +98,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.against == "workspace":
         ws.ensure(catalog)
         sources = {ex.id: Source("workspace", ws.exercise_dir(ex)) for ex in chosen}
-    else:
+    elif args.against in ("starter", "solution"):
         sources = {ex.id: Source(args.against) for ex in chosen}
+    else:
+        sources = {ex.id: Source.variant(ex.variant(args.against)) for ex in chosen}
     results = asyncio.run(
         check_all(chosen, sources, tc, seconds=args.seconds, timeout=args.timeout)
     )
@@ -140,6 +146,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     ws = Workspace(args.workspace)
     for ex in catalog:
         print(f"{ex.id:<28} {ex.difficulty:<7} {ws.status(ex):<12} {ex.title}")
+        if args.variants:
+            for v in ex.variants:
+                verdict = f"must miss {', '.join(v.catches)}" if v.wrong else "must pass"
+                print(f"    {v.name:<28} {verdict}: {v.why}")
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop import paths
-from workshop.build import BuildResult, Diagnostic, Source, build, function_calls, go_test, vet
+from workshop.build import BuildResult, Diagnostic, Source, build, call_graph, go_test, vet
 from workshop.catalog import RATIO_KINDS, Exercise, Target
 from workshop.metrics import RunMetrics, distill
 from workshop.sandbox import ProgramRun, ThreadSample
@@ -148,10 +148,10 @@ class ExerciseCheck:
 
         static = [t for t in targets if t.kind in STATIC_KINDS]
         if static:
-            calls = await function_calls(ex, self.source, self.tc)
+            graph = await call_graph(ex, self.source, self.tc, workdir / "calls")
             for t in static:
                 verdicts[t.id] = (
-                    judge_no_call(t, calls)
+                    judge_no_call(t, graph, ex.editable)
                     if t.kind == "no-call"
                     else judge_not_inlined(t, build_res)
                 )

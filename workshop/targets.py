@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from hdrh.histogram import HdrHistogram
 
 from workshop.build import BuildResult, GoTestResult
+from workshop.callgraph import CallGraph
 from workshop.catalog import Target
 from workshop.metrics import RunMetrics
 
@@ -58,11 +59,20 @@ def not_measured(t: Target, why: str) -> Verdict:
 # --- static targets ----------------------------------------------------------
 
 
-def judge_no_call(t: Target, calls: dict[str, list[str]]) -> Verdict:
-    fn = str(t.params.get("function"))
+def judge_no_call(t: Target, graph: CallGraph, editable: tuple[str, ...]) -> Verdict:
+    """None of `call` is reached from `function` (a name, a list, or "*" for
+    every function in the editable files), through helpers, function values
+    and interfaces of the package; `except` names functions not examined."""
+    fn = t.params.get("function")
+    stop = frozenset(t.params.get("except", []))
     banned = t.params.get("call")
-    names = {banned} if isinstance(banned, str) else set(banned or [])
-    if fn not in calls:
+    calls = {banned} if isinstance(banned, str) else set(banned or [])
+    if fn == "*":
+        names = [n for n in graph.functions_in(set(editable)) if n not in stop]
+    else:
+        names = [fn] if isinstance(fn, str) else [str(n) for n in fn or []]
+    missing = [n for n in names if n not in graph.nodes]
+    if missing:
         return Verdict(
             t.id,
             t.label,
@@ -71,10 +81,12 @@ def judge_no_call(t: Target, calls: dict[str, list[str]]) -> Verdict:
             None,
             0,
             t.unit,
-            f"function {fn} not found: keep its name and signature",
+            f"function {', '.join(missing)} not found: keep its name and signature",
         )
-    found = [c for c in calls[fn] or [] if c in names]
-    detail = f"{fn} still calls {', '.join(sorted(set(found)))}" if found else ""
+    found = [r for n in names for callee, r in graph.reaches(n, stop).items() if callee in calls]
+    detail = "; ".join(f"reaches {r}" for r in found[:3])
+    if len(found) > 3:
+        detail += f"; and {len(found) - 3} more"
     return verdict(t, float(len(found)), detail)
 
 

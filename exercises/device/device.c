@@ -78,13 +78,19 @@ int pl_device_count(void) {
 	return ndevices;
 }
 
+void pl_set_init_ns(int64_t ns) {
+	state();
+	if (ns >= 0)
+		__atomic_store_n(&init_ns, ns, __ATOMIC_RELAXED);
+}
+
 int pl_init(int dev) {
 	pl_shared *s = state();
 	if (dev < 0 || dev >= ndevices)
 		return PL_EINVAL;
 	if (thread_ctx & (1ULL << dev))
 		return PL_OK;
-	block_for(init_ns);
+	block_for(__atomic_load_n(&init_ns, __ATOMIC_RELAXED));
 	thread_ctx |= 1ULL << dev;
 	__atomic_store_n(&s->dev[dev].owner_tid, (uint64_t)syscall(SYS_gettid), __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->dev[dev].contexts, 1, __ATOMIC_RELAXED);
@@ -100,7 +106,7 @@ int pl_shutdown(int dev) {
 		__atomic_add_fetch(&s->dev[dev].wrong_thread, 1, __ATOMIC_RELAXED);
 		return PL_EWRONGTHREAD;
 	}
-	block_for(init_ns / 10);
+	block_for(__atomic_load_n(&init_ns, __ATOMIC_RELAXED) / 10);
 	thread_ctx &= ~(1ULL << dev);
 	__atomic_sub_fetch(&s->dev[dev].contexts, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->dev[dev].shutdowns, 1, __ATOMIC_RELAXED);

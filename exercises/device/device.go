@@ -40,6 +40,10 @@ func Count() int { return int(C.pl_device_count()) }
 // can use it: lock the goroutine to its thread first.
 func Init(dev int) error { return check(C.pl_init(C.int(dev)), dev) }
 
+// SetInitTime makes every later Init cost d (and Shutdown d/10). Drivers
+// vary it between runs, so that no answer can depend on one fixed value.
+func SetInitTime(d time.Duration) { C.pl_set_init_ns(C.int64_t(d.Nanoseconds())) }
+
 // Shutdown destroys the calling thread's context for dev.
 func Shutdown(dev int) error { return check(C.pl_shutdown(C.int(dev)), dev) }
 
@@ -83,4 +87,29 @@ func Total() Stats {
 		t.Contexts += s.Contexts
 	}
 	return t
+}
+
+// Sub is what the counters in s added since before.
+func (s Stats) Sub(before Stats) Stats {
+	return Stats{
+		Inits: s.Inits - before.Inits, Shutdowns: s.Shutdowns - before.Shutdowns,
+		Calls: s.Calls - before.Calls, WrongThread: s.WrongThread - before.WrongThread,
+		Busy: s.Busy - before.Busy, Contexts: s.Contexts - before.Contexts,
+	}
+}
+
+// Reporter is what a driver reports to: harness.Session's Info.
+type Reporter interface {
+	Info(key string, value float64)
+}
+
+// ReportSince reports what every device did since before, for targets to
+// judge: device_inits, device_calls, wrong_thread (calls from a thread
+// without the context) and contexts_left (contexts still open now).
+func ReportSince(r Reporter, before Stats) {
+	d := Total().Sub(before)
+	r.Info("device_inits", float64(d.Inits))
+	r.Info("device_calls", float64(d.Calls))
+	r.Info("wrong_thread", float64(d.WrongThread))
+	r.Info("contexts_left", float64(int64(d.Contexts)))
 }

@@ -1,7 +1,7 @@
 // Package harness runs a learner's code under a load profile and streams what
 // it measures to pinlab, one JSON object per line:
 //
-//	hello      exercise id, Go version, GOMAXPROCS, pid (first line)
+//	hello      exercise id, Go version, GOMAXPROCS, pid, seed (first line)
 //	phase      "baseline", "setup", "load", "teardown"
 //	baseline   threads after the runtime has warmed up, before learner code runs
 //	tick       every interval: cumulative calls, errors, latency histogram
@@ -10,16 +10,18 @@
 //	locked     a goroutine reported the OS thread (tid) it is locked to, and its role
 //	unlocked   that thread is no longer reported as locked
 //	load_done  exact totals of one load run
+//	info       a value for a target to judge
 //	invalid    the learner's code gave a wrong answer (the run then exits 1)
 //	result     the run finished
 //
-// Drivers use it as: h := harness.Start(id); set up; h.Load(profile, call);
-// validate; h.Done().
+// frames.go holds their types. Drivers use it as: h := harness.Start(id);
+// set up; h.Load(profile, call); validate; h.Done().
 package harness
 
 import (
 	"bufio"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"strconv"
@@ -47,12 +49,28 @@ type Session struct {
 	interval time.Duration
 
 	phase   atomic.Value // string
-	mu      sync.Mutex   // guards recs and total
+	mu      sync.Mutex   // guards recs, total and hist
 	recs    []*recorder
 	total   *hdrhistogram.Histogram
+	hist    histEncoder
 	stop    chan struct{}
 	stopped chan struct{}
+
+	seed  int64
+	rng   *rand.Rand // guarded by rngMu
+	rngMu sync.Mutex
+
+	// owned by the tick loop
+	tickFrame   Tick
+	metrics     runtimeMetrics
+	calls, errs int64
+
+	wrong      atomic.Int64 // answers the driver found wrong
+	firstWrong atomic.Value // string: the first of them
 }
+
+// current is the session of this process, for Pinned and Unpinned.
+var current atomic.Pointer[Session]
 
 // recorder holds one load worker's counts; its mutex is uncontended except
 // when the ticker merges it.
@@ -63,8 +81,12 @@ type recorder struct {
 	errors int64
 }
 
-// Start sends the handshake, measures the idle baseline and starts the ticker.
+// Start sends the handshake, measures the idle baseline and starts the
+// ticker. Every scenario runs on two Ps (PINLAB_GOMAXPROCS overrides), the
+// size of the machine the exercises are calibrated on.
 func Start(exercise string) *Session {
+	runtime.GOMAXPROCS(int(envInt("PINLAB_GOMAXPROCS", 2)))
+	seed := envInt("PINLAB_SEED", time.Now().UnixNano())
 	s := &Session{
 		exercise: exercise,
 		start:    time.Now(),
@@ -73,12 +95,15 @@ func Start(exercise string) *Session {
 		total:    hdrhistogram.New(minLatency, maxLatency, sigDigits),
 		stop:     make(chan struct{}),
 		stopped:  make(chan struct{}),
+		seed:     seed,
+		rng:      rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
 	}
 	s.phase.Store("baseline")
-	s.out.sendWait(map[string]any{
-		"type": "hello", "exercise": exercise, "go": runtime.Version(),
-		"gomaxprocs": runtime.GOMAXPROCS(0), "pid": os.Getpid(),
-		"interval": s.interval.Seconds(),
+	current.Store(s)
+	s.out.sendWait(&Hello{
+		Head: s.head("hello"), Exercise: exercise, Go: runtime.Version(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0), PID: os.Getpid(),
+		Interval: s.interval.Seconds(), Seed: seed,
 	})
 	go s.tickLoop()
 	s.Phase("baseline")
@@ -101,7 +126,7 @@ func (s *Session) baseline() {
 	wg.Wait()
 	runtime.GC()
 	time.Sleep(envDuration("PINLAB_BASELINE_MS", time.Millisecond, 300*time.Millisecond))
-	s.out.sendWait(map[string]any{"type": "baseline", "t": s.since(), "threads": SelfThreads()})
+	s.out.sendWait(&Baseline{Head: s.head("baseline"), Threads: SelfThreads()})
 }
 
 func spin(d time.Duration) {
@@ -118,46 +143,98 @@ func spin(d time.Duration) {
 // Phase announces a new phase of the run.
 func (s *Session) Phase(name string) {
 	s.phase.Store(name)
-	s.out.sendWait(map[string]any{"type": "phase", "t": s.since(), "name": name})
+	s.out.sendWait(&PhaseFrame{Head: s.head("phase"), Name: name})
 }
 
 // Locked reports that the calling goroutine is locked to its OS thread and
 // what it does there. Call it after runtime.LockOSThread.
 func (s *Session) Locked(role string) {
-	s.out.sendWait(map[string]any{"type": "locked", "t": s.since(), "tid": syscall.Gettid(), "role": role})
+	s.out.sendWait(&LockedFrame{Head: s.head("locked"), TID: syscall.Gettid(), Role: role})
 }
 
 // Unlocked reports that the calling goroutine no longer holds its thread.
 func (s *Session) Unlocked() {
-	s.out.sendWait(map[string]any{"type": "unlocked", "t": s.since(), "tid": syscall.Gettid()})
+	s.out.sendWait(&UnlockedFrame{Head: s.head("unlocked"), TID: syscall.Gettid()})
+}
+
+// Pinned marks the calling goroutine's thread on pinlab's CPU map as locked
+// for good, doing role: learner code calls it after runtime.LockOSThread in a
+// long-lived worker. It does nothing outside a driver's run.
+func Pinned(role string) {
+	if s := current.Load(); s != nil {
+		s.Locked(role)
+	}
+}
+
+// Unpinned says the calling goroutine is about to let its thread go.
+func Unpinned() {
+	if s := current.Load(); s != nil {
+		s.Unlocked()
+	}
 }
 
 // Fail reports a wrong answer and ends the run with exit status 1.
 func (s *Session) Fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	s.out.sendWait(map[string]any{"type": "invalid", "t": s.since(), "msg": msg})
+	s.out.sendWait(&Invalid{Head: s.head("invalid"), Msg: msg})
 	s.finish(false)
 	fmt.Fprintln(os.Stderr, "wrong answer:", msg)
 	os.Exit(1)
 }
 
+// WrongAnswer counts a result the driver found wrong and returns an error
+// for the call (so the harness counts it too); what says what was wrong.
+// Done fails the run if there was any.
+func (s *Session) WrongAnswer(what string) error {
+	s.firstWrong.CompareAndSwap(nil, what)
+	s.wrong.Add(1)
+	return errWrongAnswer
+}
+
+var errWrongAnswer = fmt.Errorf("wrong answer")
+
 // Info sends a free-form measurement the driver wants pinlab to judge, such
 // as the number of device initialisations.
 func (s *Session) Info(key string, value float64) {
-	s.out.sendWait(map[string]any{"type": "info", "t": s.since(), "key": key, "value": value})
+	s.out.sendWait(&InfoFrame{Head: s.head("info"), Key: key, Value: value})
 }
 
-// Done ends the run successfully.
+// Between returns a value drawn uniformly from [lo, hi] with the run's seed
+// and reports it as info "vary_<name>", so a scenario can vary what a
+// shortcut would depend on (an initialisation time a sleep could guess, a
+// batch size a constant could match) and every run says what it drew.
+func (s *Session) Between(name string, lo, hi float64) float64 {
+	s.rngMu.Lock()
+	v := lo + s.rng.Float64()*(hi-lo)
+	s.rngMu.Unlock()
+	s.Info("vary_"+name, v)
+	return v
+}
+
+// Intn returns a seeded pseudo-random int in [0, n), for scenario data.
+func (s *Session) Intn(n int) int {
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	return s.rng.IntN(n)
+}
+
+// Done ends the run: successfully, unless WrongAnswer was called.
 func (s *Session) Done() {
+	if n := s.wrong.Load(); n > 0 {
+		first, _ := s.firstWrong.Load().(string)
+		s.Fail("%d results were wrong (the first: %s)", n, first)
+	}
 	s.finish(true)
 }
 
 func (s *Session) finish(ok bool) {
 	close(s.stop)
 	<-s.stopped
-	s.out.sendWait(map[string]any{"type": "result", "t": s.since(), "ok": ok, "dropped": s.out.dropped.Load()})
+	s.out.sendWait(&Result{Head: s.head("result"), OK: ok, Dropped: s.out.dropped.Load()})
 	s.out.close()
 }
+
+func (s *Session) head(kind string) Head { return Head{Type: kind, T: s.since()} }
 
 func (s *Session) since() float64 { return time.Since(s.start).Seconds() }
 
@@ -175,22 +252,23 @@ func (s *Session) tickLoop() {
 	}
 }
 
+// tick sends one Tick frame. It reuses its frame, metric samples and
+// encoding buffers, so a tick allocates almost nothing.
 func (s *Session) tick() {
-	frame := map[string]any{"type": "tick", "t": s.since(), "phase": s.phase.Load()}
-	for k, v := range readRuntimeMetrics() {
-		frame[k] = v
-	}
+	s.tickFrame.Head = s.head("tick")
+	s.tickFrame.Phase, _ = s.phase.Load().(string)
+	s.metrics.read(&s.tickFrame)
 	s.mu.Lock()
 	if s.recs != nil {
-		calls, errs := s.mergeLocked()
-		frame["calls"], frame["errors"] = calls, errs
-		if enc, err := s.total.Encode(hdrhistogram.V2CompressedEncodingCookieBase); err == nil {
-			frame["hist"] = string(enc)
-		}
+		s.calls, s.errs = s.mergeLocked()
+		s.tickFrame.Calls, s.tickFrame.Errors = &s.calls, &s.errs
+		s.tickFrame.Hist = s.hist.encode(s.total)
+	} else {
+		s.tickFrame.Calls, s.tickFrame.Errors, s.tickFrame.Hist = nil, nil, nil
 	}
+	s.tickFrame.Dropped = s.out.dropped.Load()
+	s.out.send(&s.tickFrame)
 	s.mu.Unlock()
-	frame["dropped"] = s.out.dropped.Load()
-	s.out.send(frame)
 }
 
 // mergeLocked rebuilds the cumulative histogram of the current load run.
@@ -221,6 +299,13 @@ func SelfThreads() int {
 		}
 	}
 	return -1
+}
+
+func envInt(name string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil && v > 0 {
+		return v
+	}
+	return def
 }
 
 func envDuration(name string, unit, def time.Duration) time.Duration {

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,7 @@ func (s *Session) Load(p Profile, call func(worker int) error) Stats {
 	s.Phase("load")
 
 	var done atomic.Int64
-	allocs0 := heapAllocs()
+	allocs0 := heapObjects()
 	start := time.Now()
 	deadline := start.Add(p.Duration)
 	var wg sync.WaitGroup
@@ -93,17 +94,16 @@ func (s *Session) Load(p Profile, call func(worker int) error) Stats {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	allocs := heapAllocs() - allocs0
+	allocs := heapObjects() - allocs0
 
 	s.mu.Lock()
 	calls, errs := s.mergeLocked()
 	hist := hdrhistogram.Import(s.total.Export())
-	enc, _ := s.total.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
-	s.mu.Unlock()
-	s.out.sendWait(map[string]any{
-		"type": "load_done", "t": s.since(), "calls": calls, "errors": errs,
-		"seconds": elapsed.Seconds(), "allocs": allocs, "hist": string(enc),
+	s.out.sendWait(&LoadDone{
+		Head: s.head("load_done"), Calls: calls, Errors: errs,
+		Seconds: elapsed.Seconds(), Allocs: allocs, Hist: s.hist.encode(s.total),
 	})
+	s.mu.Unlock()
 	s.Phase("teardown")
 	return Stats{Calls: calls, Errors: errs, Elapsed: elapsed, Allocs: allocs, Hist: hist}
 }
@@ -122,48 +122,53 @@ func (p Profile) idleFor(w int, elapsed time.Duration) time.Duration {
 	return p.Period - into
 }
 
-var metricNames = map[string]string{
-	"/sched/threads/total:threads":           "go_threads",
-	"/sched/goroutines:goroutines":           "goroutines",
-	"/sched/goroutines/not-in-go:goroutines": "not_in_go",
-	"/cgo/go-to-c-calls:calls":               "cgo_calls",
-	"/gc/heap/allocs:objects":                "allocs",
-	"/sched/gomaxprocs:threads":              "gomaxprocs",
+// runtimeMetrics reads the Go runtime's own counts into a Tick, reusing its
+// samples; a metric this Go version lacks stays absent from the frame.
+type runtimeMetrics struct {
+	samples []metrics.Sample
+	values  []uint64
+	fields  []func(*Tick) **uint64
 }
 
-// supported keeps only the metrics this Go version has.
-var supported = func() []metrics.Sample {
-	known := map[string]bool{}
-	for _, d := range metrics.All() {
-		known[d.Name] = true
-	}
-	var out []metrics.Sample
-	for name := range metricNames {
-		if known[name] {
-			out = append(out, metrics.Sample{Name: name})
-		}
-	}
-	return out
-}()
+var tickMetrics = []struct {
+	name  string
+	field func(*Tick) **uint64
+}{
+	{"/sched/threads/total:threads", func(t *Tick) **uint64 { return &t.GoThreads }},
+	{"/sched/goroutines:goroutines", func(t *Tick) **uint64 { return &t.Goroutines }},
+	{"/sched/goroutines/not-in-go:goroutines", func(t *Tick) **uint64 { return &t.NotInGo }},
+	{"/cgo/go-to-c-calls:calls", func(t *Tick) **uint64 { return &t.CgoCalls }},
+	{"/gc/heap/allocs:objects", func(t *Tick) **uint64 { return &t.Allocs }},
+	{"/sched/gomaxprocs:threads", func(t *Tick) **uint64 { return &t.GOMAXPROCS }},
+}
 
-func readRuntimeMetrics() map[string]uint64 {
-	samples := make([]metrics.Sample, len(supported))
-	copy(samples, supported)
-	metrics.Read(samples)
-	out := make(map[string]uint64, len(samples))
-	for _, sm := range samples {
+func (m *runtimeMetrics) read(t *Tick) {
+	if m.samples == nil {
+		known := map[string]bool{}
+		for _, d := range metrics.All() {
+			known[d.Name] = true
+		}
+		for _, tm := range tickMetrics {
+			if known[tm.name] {
+				m.samples = append(m.samples, metrics.Sample{Name: tm.name})
+				m.fields = append(m.fields, tm.field)
+			}
+		}
+		m.values = make([]uint64, len(m.samples))
+	}
+	metrics.Read(m.samples)
+	for i, sm := range m.samples {
 		if sm.Value.Kind() == metrics.KindUint64 {
-			out[metricNames[sm.Name]] = sm.Value.Uint64()
+			m.values[i] = sm.Value.Uint64()
+			*m.fields[i](t) = &m.values[i]
 		}
 	}
-	return out
 }
 
-func heapAllocs() uint64 {
-	sm := []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
-	metrics.Read(sm)
-	if sm[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return sm[0].Value.Uint64()
+// heapObjects is the exact number of heap objects allocated so far
+// (ReadMemStats flushes every P's cache; runtime/metrics may lag by a span).
+func heapObjects() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.Mallocs
 }

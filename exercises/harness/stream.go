@@ -1,9 +1,11 @@
 package harness
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -17,6 +19,10 @@ type stream struct {
 	queue   chan []byte
 	done    chan struct{}
 	dropped atomic.Int64
+
+	mu  sync.Mutex // guards buf and enc, shared by every sender
+	buf bytes.Buffer
+	enc *json.Encoder
 }
 
 // openStream uses the file descriptor named by PINLAB_STREAM_FD. Without it
@@ -24,6 +30,7 @@ type stream struct {
 // nowhere otherwise.
 func openStream() *stream {
 	s := &stream{queue: make(chan []byte, 32), done: make(chan struct{})}
+	s.enc = newEncoder(&s.buf)
 	if fd, err := strconv.Atoi(os.Getenv("PINLAB_STREAM_FD")); err == nil && fd > 2 {
 		// Non-blocking, so the runtime's poller waits on a full pipe instead
 		// of parking a whole OS thread in write(2).
@@ -48,13 +55,30 @@ func (s *stream) writeLoop() {
 	}
 }
 
+func newEncoder(buf *bytes.Buffer) *json.Encoder {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// line encodes one frame as a JSON line of its own (the only allocation a
+// frame costs, besides what its MarshalJSON methods make).
+func (s *stream) line(frame any) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Reset()
+	if err := s.enc.Encode(frame); err != nil {
+		return nil
+	}
+	return bytes.Clone(s.buf.Bytes())
+}
+
 // send queues one frame, or drops it when the queue is full.
 func (s *stream) send(frame any) {
-	line, err := json.Marshal(frame)
-	if err != nil {
+	line := s.line(frame)
+	if line == nil {
 		return
 	}
-	line = append(line, '\n')
 	select {
 	case s.queue <- line:
 	default:
@@ -65,11 +89,9 @@ func (s *stream) send(frame any) {
 // sendWait queues a frame that must not be lost (hello, result), waiting for
 // room in the queue.
 func (s *stream) sendWait(frame any) {
-	line, err := json.Marshal(frame)
-	if err != nil {
-		return
+	if line := s.line(frame); line != nil {
+		s.queue <- line
 	}
-	s.queue <- append(line, '\n')
 }
 
 // close flushes what is queued and closes the stream.
