@@ -8,15 +8,15 @@
 .venv/bin/python scripts/bench_check.py suite [EX ...]
     wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
 .venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
-    the validity matrix: each exercise's starter and solution checked N times,
-    printing every verdict, so a flip shows.
+    the validity matrix: each exercise's starter, solution and learner variants
+    checked N times, a markdown table per exercise: whether each case came out
+    as expected, and every target's values (min-max, '!' where a run missed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import statistics
@@ -87,29 +87,53 @@ def suite(ids: list[str]) -> None:
 
 
 def matrix(runs: int, ids: list[str]) -> None:
-    from workshop.build import Source
+    """Every case of the validity matrix N times: as expected or not, and each
+    target's value range over the runs (min-max; '!' where a run missed it)."""
     from workshop.catalog import load_catalog, resolve
     from workshop.session import ExerciseCheck
     from workshop.toolchain import find
+    from workshop.validity import cases, problems
 
     catalog = load_catalog()
     chosen = [resolve(catalog, i) for i in ids] if ids else catalog
     tc = find()
-    bad = 0
+    bad = total = 0
     for ex in chosen:
-        for side in ("starter", "solution"):
-            row = []
+        print(
+            f"\n## {ex.id}\n\n| case | as expected | " + " | ".join(t.id for t in ex.targets) + " |"
+        )
+        print("|---" * (len(ex.targets) + 2) + "|")
+        for source in cases(ex):
+            ok = 0
+            values: dict[str, list[float]] = {t.id: [] for t in ex.targets}
+            missed: dict[str, int] = {t.id: 0 for t in ex.targets}
+            errors: list[str] = []
             for _ in range(runs):
-                r = asyncio.run(ExerciseCheck(ex, Source(side), tc).run())
-                ok = (not r.passed) if side == "starter" else r.passed
-                bad += not ok
-                vals = ", ".join(
-                    f"{v.id}={'-' if v.value is None else round(v.value, 3)}{'' if v.met else '!'}"
-                    for v in r.verdicts
+                r = asyncio.run(ExerciseCheck(ex, source, tc).run())
+                found = problems(r)
+                ok += not found
+                errors += found
+                for v in r.verdicts:
+                    if v.value is not None:
+                        values[v.id].append(v.value)
+                    missed[v.id] += not v.met
+            total += runs
+            bad += runs - ok
+            cells = []
+            for t in ex.targets:
+                vs = values[t.id]
+                rng = (
+                    "—"
+                    if not vs
+                    else f"{min(vs):.3g}"
+                    if min(vs) == max(vs)
+                    else f"{min(vs):.3g}–{max(vs):.3g}"
                 )
-                row.append(("ok " if ok else "BAD ") + (r.error or vals))
-            print(f"{ex.id:<26} {side:<8}", json.dumps(row, ensure_ascii=False), flush=True)
-    print(f"{bad} invalid verdicts of {len(chosen) * 2 * runs}")
+                cells.append(rng + ("!" * bool(missed[t.id])))
+            print(f"| {source.label} | {ok}/{runs} | " + " | ".join(cells) + " |", flush=True)
+            for e in sorted(set(errors)):
+                print(f"<!-- {source.label}: {e} -->")
+    print(f"\n{bad} unexpected verdicts of {total}")
 
 
 def main() -> None:

@@ -96,3 +96,12 @@ def test_allocs_errors_and_info() -> None:
     assert judge_measured(info, [run(infos={"inits": 4.0})], []).status == MET
     missing = judge_measured(info, [run()], [])
     assert missing.status == NOT_MEASURED and "inits" in missing.detail
+
+
+def test_info_with_a_min_and_a_max_wants_the_value_between() -> None:
+    pool = Target("p", "info", "pool size", "workers", max=4, min=4, params={"key": "workers"})
+    assert judge_measured(pool, [run(infos={"workers": 4.0})], []).status == MET
+    one = judge_measured(pool, [run(infos={"workers": 4.0}), run(infos={"workers": 1.0})], [])
+    assert one.status == MISSED and one.value == 1.0
+    big = judge_measured(pool, [run(infos={"workers": 9.0})], [])
+    assert big.status == MISSED and big.value == 9.0

@@ -26,6 +26,10 @@ def fmt_value(v: float | None, unit: str = "") -> str:
 
 
 def limit_text(v: Verdict, lo: float | None, hi: float | None) -> str:
+    if hi is not None and lo is not None:
+        return (
+            "= " + fmt_value(hi, v.unit) if hi == lo else f"{fmt_value(lo)}–{fmt_value(hi, v.unit)}"
+        )
     if hi is not None:
         return "≤ " + fmt_value(hi, v.unit)
     if lo is not None:

@@ -35,17 +35,22 @@ class Verdict:
 
 
 def _judge(t: Target, value: float | None, band: float = 0.0) -> str:
+    """MET, MISSED or (inside the dead band) INCONCLUSIVE; a target with both
+    a max and a min wants the value between them."""
     if value is None:
         return NOT_MEASURED
+    found = []
     if t.max is not None:
-        if value <= t.max * (1 - band):
-            return MET
-        return MISSED if value > t.max * (1 + band) else INCONCLUSIVE
+        hi = t.max
+        found.append(
+            MET if value <= hi * (1 - band) else MISSED if value > hi * (1 + band) else INCONCLUSIVE
+        )
     if t.min is not None:
-        if value >= t.min * (1 + band):
-            return MET
-        return MISSED if value < t.min * (1 - band) else INCONCLUSIVE
-    return MET
+        lo = t.min
+        found.append(
+            MET if value >= lo * (1 + band) else MISSED if value < lo * (1 - band) else INCONCLUSIVE
+        )
+    return MISSED if MISSED in found else INCONCLUSIVE if INCONCLUSIVE in found else MET
 
 
 def verdict(t: Target, value: float | None, detail: str = "", band: float = 0.0) -> Verdict:
@@ -176,12 +181,13 @@ def judge_measured(t: Target, runs: list[RunMetrics], starter: list[RunMetrics])
         )
     if kind == "info":
         key = str(t.params.get("key"))
-        values = [r.infos.get(key) for r in runs]
-        agg = (
-            _max
-            if t.max is not None
-            else (lambda v: min((x for x in v if x is not None), default=None))
-        )
-        value = agg(values)
-        return verdict(t, value, "" if value is not None else f"the driver reported no '{key}'")
+        known = [x for r in runs if (x := r.infos.get(key)) is not None]
+        if not known:
+            return verdict(t, None, f"the driver reported no '{key}'")
+        # the worst run: the largest value against a max, the smallest against a min
+        if t.max is not None and (t.min is None or max(known) > t.max):
+            value = max(known)
+        else:
+            value = min(known)
+        return verdict(t, value)
     raise ValueError(f"not a measured target kind: {kind}")

@@ -1,6 +1,6 @@
 module pinlab/probeprograms
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/HdrHistogram/hdrhistogram-go v1.4.0
