@@ -66,7 +66,7 @@ def raw_build_and_run(go: str, rounds: int) -> float:
 
 
 def overhead(repeat: int) -> None:
-    from workshop.toolchain import find
+    from workshop.engine.toolchain import find
 
     go = find().go
     a, b = [], []
@@ -89,10 +89,10 @@ def suite(ids: list[str]) -> None:
 def matrix(runs: int, ids: list[str]) -> None:
     """Every case of the validity matrix N times: as expected or not, and each
     target's value range over the runs (min-max; '!' where a run missed it)."""
-    from workshop.catalog import load_catalog, resolve
-    from workshop.session import ExerciseCheck
-    from workshop.toolchain import find
-    from workshop.validity import cases, problems
+    from workshop.engine.catalog import load_catalog, resolve
+    from workshop.engine.check import ExerciseCheck
+    from workshop.engine.toolchain import find
+    from workshop.engine.validity import cases, problems
 
     catalog = load_catalog()
     chosen = [resolve(catalog, i) for i in ids] if ids else catalog

@@ -11,8 +11,8 @@ from test_app_support import make_app, wait_for
 from widgets.big_figure import BigFigure
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
-from workshop.screens.compare import CompareScreen
-from workshop.screens.exercise import ExerciseScreen
+from workshop.app.screens.compare import CompareScreen
+from workshop.app.screens.exercise import ExerciseScreen
 
 
 async def test_compare_runs_both_side_by_side_and_shows_the_ratio(tmp_path: Path) -> None:

@@ -24,12 +24,14 @@ from probes.sampler import ProcessSample
 from probes.threads import ThreadInfo
 from widgets.cpu_map import CpuMap
 from widgets.gpu_panel import GpuPanel
-from workshop import toolchain
-from workshop.app import PinlabApp
-from workshop.app_messages import CheckFinished, Live
-from workshop.build import BuildResult, Source
-from workshop.catalog import Exercise, Scenario, Target
-from workshop.live import (
+from workshop.app.app import PinlabApp
+from workshop.app.messages import CheckFinished, Live
+from workshop.app.screens.exercise import ExerciseScreen
+from workshop.engine import toolchain
+from workshop.engine.build import BuildResult, Source
+from workshop.engine.catalog import Exercise, Scenario, Target
+from workshop.engine.check import ExerciseResult
+from workshop.engine.live import (
     BuildDone,
     FrameSeen,
     LatencyFeed,
@@ -38,11 +40,9 @@ from workshop.live import (
     RunStarted,
     ThreadCount,
 )
-from workshop.sandbox import ThreadSample
-from workshop.screens.exercise import ExerciseScreen
-from workshop.session import ExerciseResult
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
-from workshop.workspace import Workspace
+from workshop.engine.sandbox import ThreadSample
+from workshop.engine.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.engine.workspace import Workspace
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 RECORDED = json.loads((SNAPSHOTS / "recorded_run.json").read_text())

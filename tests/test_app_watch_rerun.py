@@ -11,8 +11,8 @@ from test_app_support import make_app, wait_for
 
 from widgets.build_log import BuildLog
 from widgets.thread_graph import ThreadGraph
-from workshop.screens.exercise import ExerciseScreen
-from workshop.workspace import SOLVED
+from workshop.app.screens.exercise import ExerciseScreen
+from workshop.engine.workspace import SOLVED
 
 
 def exercise_screen(app: object) -> ExerciseScreen:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from workshop.build import Source
-from workshop.catalog import Exercise, resolve
-from workshop.session import ExerciseCheck
-from workshop.toolchain import Toolchain
-from workshop.workspace import Workspace
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.workspace import Workspace
 
 HEADER = (
     'package main\n\nimport (\n\t"os"\n\t"runtime"\n\t"sync"\n)\n\n'

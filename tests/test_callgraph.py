@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from workshop.build import Source, call_graph
-from workshop.callgraph import CallGraph, Node, Ref
-from workshop.catalog import Exercise, Target, resolve
-from workshop.targets import MET, MISSED, judge_no_call
-from workshop.toolchain import Toolchain
+from workshop.engine.build import Source, call_graph
+from workshop.engine.callgraph import CallGraph, Node, Ref
+from workshop.engine.catalog import Exercise, Target, resolve
+from workshop.engine.targets import MET, MISSED, judge_no_call
+from workshop.engine.toolchain import Toolchain
 
 NO_PIN = Target(
     "pin-removed",

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from probes.harness import HarnessView
+from probes.namespace import NSINIT_SOURCE, namespace_prefix
 from probes.programs import (
-    NSINIT_SOURCE,
     PROGRAMS,
     REPO,
     build_c,
     build_go,
-    namespace_prefix,
     start_namespaced,
 )
 from probes.sampler import ProcessSample, Sampler, SamplerRates

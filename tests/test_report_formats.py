@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from workshop.catalog import Exercise, resolve
-from workshop.workspace import Workspace
+from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.workspace import Workspace
 
 BROKEN = "package main\n\nfunc compute(n int) int {\n\treturn n +\n}\n"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from workshop.catalog import Target
-from workshop.metrics import RunMetrics
-from workshop.targets import (
+from workshop.engine.catalog import Target
+from workshop.engine.metrics import RunMetrics
+from workshop.engine.targets import (
     INCONCLUSIVE,
     MET,
     MISSED,

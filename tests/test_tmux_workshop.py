@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.catalog import load_catalog
+from workshop.engine.catalog import load_catalog
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 PINLAB = Path(sys.executable).with_name("pinlab")

@@ -20,10 +20,10 @@ from widgets.gpu_panel import GpuPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
 from widgets.units import Runs, bar, duration_ns, rate
-from workshop import paths
-from workshop.app_themes import WORKSHOP
-from workshop.live import BIN_EDGES_NS, bin_counts
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.app.themes import WORKSHOP
+from workshop.engine import paths
+from workshop.engine.live import BIN_EDGES_NS, bin_counts
+from workshop.engine.targets import INCONCLUSIVE, MET, MISSED, Verdict
 
 
 class Holder(App[None]):

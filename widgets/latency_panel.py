@@ -13,7 +13,7 @@ from rich.text import Text
 
 from widgets.throttled import ThrottledWidget
 from widgets.units import Runs, duration_ns, rate, ratio
-from workshop.live import BIN_EDGES_NS, LatencyFigures
+from workshop.engine.live import BIN_EDGES_NS, LatencyFigures
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from workshop.report import fmt_value
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.engine.report import fmt_value
+from workshop.engine.targets import INCONCLUSIVE, MET, MISSED, Verdict
 
 PENDING = "pending"
 _MARKS = {MET: "✓", MISSED: "✗", INCONCLUSIVE: "?", PENDING: "…"}

@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from workshop import paths
-from workshop.catalog import CatalogError, Exercise, load_catalog, resolve
-from workshop.toolchain import ToolchainError
+from workshop.engine import paths
+from workshop.engine.catalog import CatalogError, Exercise, load_catalog, resolve
+from workshop.engine.toolchain import ToolchainError
 
 SUBCOMMANDS = {"check", "init", "reset", "list", "probe", "present", "serve", "workshop"}
 
@@ -86,10 +86,10 @@ def _catalog() -> list[Exercise]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from workshop import report, toolchain
-    from workshop.build import Source
-    from workshop.session import check_all
-    from workshop.workspace import IN_PROGRESS, SOLVED, Workspace
+    from workshop.engine import report, toolchain
+    from workshop.engine.build import Source
+    from workshop.engine.check import check_all
+    from workshop.engine.workspace import IN_PROGRESS, SOLVED, Workspace
 
     catalog = _catalog()
     chosen = [resolve(catalog, n) for n in args.exercises] if args.exercises else catalog
@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     ws = Workspace(args.dir or args.workspace)
     copied = ws.ensure(_catalog())
@@ -128,7 +128,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     catalog = _catalog()
     ex = resolve(catalog, args.exercise)
@@ -140,7 +140,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     catalog = _catalog()
     ws = Workspace(args.workspace)
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.probe_cmd import run_probe
 
             return run_probe(args)
-        from workshop.app_main import run_app
+        from workshop.app.main import run_app
 
         return run_app(args, command)
     except (CatalogError, ToolchainError) as exc:

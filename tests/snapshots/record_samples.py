@@ -13,10 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workshop import toolchain
-from workshop.build import Source
-from workshop.catalog import load_catalog
-from workshop.live import (
+from workshop.engine import toolchain
+from workshop.engine.build import Source
+from workshop.engine.catalog import load_catalog
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.live import (
     FrameDecoder,
     FrameSeen,
     LiveBridge,
@@ -25,7 +26,6 @@ from workshop.live import (
     RunStarted,
     ThreadCount,
 )
-from workshop.session import ExerciseCheck
 
 OUT = Path(__file__).with_name("recorded_run.json")
 

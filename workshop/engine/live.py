@@ -29,13 +29,13 @@ from probes.latency import (
     throughput,
 )
 from probes.sampler import ProcessSample, Sampler, SamplerRates
-from workshop.build import BuildResult, Source
-from workshop.catalog import Exercise
-from workshop.metrics import RunMetrics
-from workshop.sandbox import ProgramRun, ThreadSample
-from workshop.session import Listener
-from workshop.targets import Verdict
-from workshop.toolchain import Toolchain
+from workshop.engine.build import BuildResult, Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.check import Listener
+from workshop.engine.metrics import RunMetrics
+from workshop.engine.sandbox import ProgramRun, ThreadSample
+from workshop.engine.targets import Verdict
+from workshop.engine.toolchain import Toolchain
 
 # Latency histogram buckets: half-decades from 10 ns to 10 s (values in ns).
 BIN_EDGES_NS: tuple[float, ...] = tuple(10 ** (1 + i / 2) for i in range(19))

@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop import paths
-from workshop.callgraph import CallGraph
-from workshop.catalog import Exercise, Variant
-from workshop.sandbox import run_captured
-from workshop.toolchain import Toolchain
+from workshop.engine import paths
+from workshop.engine.callgraph import CallGraph
+from workshop.engine.catalog import Exercise, Variant
+from workshop.engine.sandbox import run_captured
+from workshop.engine.toolchain import Toolchain
 
 BUILD_TIMEOUT = 180.0
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from probes.latency import decode_histogram, value_at
-from workshop import paths
-from workshop.build import Source, build
-from workshop.catalog import Exercise
-from workshop.metrics import RunMetrics, distill
-from workshop.sandbox import ProgramRun
-from workshop.session import Listener, run_env
-from workshop.toolchain import Toolchain
+from workshop.engine import paths
+from workshop.engine.build import Source, build
+from workshop.engine.catalog import Exercise
+from workshop.engine.check import Listener, run_env
+from workshop.engine.metrics import RunMetrics, distill
+from workshop.engine.sandbox import ProgramRun
+from workshop.engine.toolchain import Toolchain
 
 
 @dataclass

@@ -7,8 +7,8 @@ import os
 import shlex
 import sys
 
-from workshop.catalog import load_catalog
-from workshop.workspace import Workspace
+from workshop.engine.catalog import load_catalog
+from workshop.engine.workspace import Workspace
 
 
 def serve_command(args: argparse.Namespace, present: bool = False) -> str:
@@ -34,8 +34,8 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         server.serve()
         return 0
 
-    from workshop import toolchain
-    from workshop.app import PinlabApp
+    from workshop.app.app import PinlabApp
+    from workshop.engine import toolchain
 
     catalog = load_catalog()
     workspace = Workspace(args.workspace)

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workshop.build import Source
-from workshop.screens._app import pinlab
-from workshop.session import ExerciseCheck
-from workshop.workspace import IN_PROGRESS, SOLVED
+from workshop.app.screens._app import pinlab
+from workshop.engine.build import Source
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.workspace import IN_PROGRESS, SOLVED
 
 
 class CheckAllScreen(Screen[None]):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from workshop.app import PinlabApp
+    from workshop.app.app import PinlabApp
 
 
 def pinlab(screen: Screen) -> PinlabApp:

@@ -11,12 +11,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from workshop import paths
-from workshop.app_themes import PROJECTION, THEMES, WORKSHOP
-from workshop.catalog import Exercise
-from workshop.screens.projection import PROJECTION_CLASS
-from workshop.toolchain import Toolchain
-from workshop.workspace import SOLVED, Workspace
+from workshop.app.screens.projection import PROJECTION_CLASS
+from workshop.app.themes import PROJECTION, THEMES, WORKSHOP
+from workshop.engine import paths
+from workshop.engine.catalog import Exercise
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.workspace import SOLVED, Workspace
 
 
 class PinlabApp(App[None]):
@@ -59,7 +59,7 @@ class PinlabApp(App[None]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = PROJECTION.name if self.projection else WORKSHOP.name
-        from workshop.screens.exercise_list import ExerciseListScreen
+        from workshop.app.screens.exercise_list import ExerciseListScreen
 
         self.push_screen(ExerciseListScreen())
         if self._open_exercise:
@@ -70,7 +70,7 @@ class PinlabApp(App[None]):
     # navigation shared by the screens
 
     def open_exercise(self, ex: Exercise, replace: bool = False) -> None:
-        from workshop.screens.exercise import ExerciseScreen
+        from workshop.app.screens.exercise import ExerciseScreen
 
         screen = ExerciseScreen(ex)
         if replace:
@@ -117,6 +117,6 @@ class PinlabApp(App[None]):
             )
 
     def check_all(self) -> None:
-        from workshop.screens.check_all import CheckAllScreen
+        from workshop.app.screens.check_all import CheckAllScreen
 
         self.push_screen(CheckAllScreen())

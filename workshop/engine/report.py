@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from workshop.session import ExerciseResult
-from workshop.targets import MET, Verdict
+from workshop.engine.check import ExerciseResult
+from workshop.engine.targets import MET, Verdict
 
 _MARK = {MET: "✓", "missed": "✗", "inconclusive": "?", "not measured": "·"}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workshop.catalog import Exercise
+from workshop.engine.catalog import Exercise
 
 NOT_STARTED, IN_PROGRESS, SOLVED = "not started", "in progress", "solved"
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from hdrh.histogram import HdrHistogram
 
-from workshop.build import BuildResult, GoTestResult
-from workshop.callgraph import CallGraph
-from workshop.catalog import Target
-from workshop.metrics import RunMetrics
+from workshop.engine.build import BuildResult, GoTestResult
+from workshop.engine.callgraph import CallGraph
+from workshop.engine.catalog import Target
+from workshop.engine.metrics import RunMetrics
 
 MET, MISSED, INCONCLUSIVE, NOT_MEASURED = "met", "missed", "inconclusive", "not measured"
 

@@ -11,9 +11,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
 
-from workshop.catalog import Exercise
-from workshop.screens._app import pinlab
-from workshop.workspace import SOLVED
+from workshop.app.screens._app import pinlab
+from workshop.engine.catalog import Exercise
+from workshop.engine.workspace import SOLVED
 
 
 def matches(ex: Exercise, status: str, text: str) -> bool:
@@ -130,7 +130,7 @@ class ExerciseListScreen(Screen[None]):
         ex = self.selected
         if ex is None:
             return
-        from workshop.screens.confirm import ConfirmScreen
+        from workshop.app.screens.confirm import ConfirmScreen
 
         def done(yes: Any) -> None:
             if yes:

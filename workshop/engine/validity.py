@@ -5,10 +5,10 @@ Shared by tests/test_validity.py and scripts/bench_check.py matrix."""
 
 from __future__ import annotations
 
-from workshop.build import Source
-from workshop.catalog import Exercise
-from workshop.session import ExerciseResult
-from workshop.targets import MISSED
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.check import ExerciseResult
+from workshop.engine.targets import MISSED
 
 
 def cases(ex: Exercise) -> list[Source]:

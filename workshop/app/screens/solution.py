@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from workshop.catalog import Exercise
+from workshop.engine.catalog import Exercise
 
 
 class SolutionScreen(ModalScreen[None]):

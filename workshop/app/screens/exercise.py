@@ -25,10 +25,13 @@ from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
 from widgets.units import rate
-from workshop.app_messages import CheckFailed, CheckFinished, Live, SaveSeen, WatcherNote
-from workshop.build import Source
-from workshop.catalog import Exercise
-from workshop.live import (
+from workshop.app.messages import CheckFailed, CheckFinished, Live, SaveSeen, WatcherNote
+from workshop.app.screens._app import pinlab
+from workshop.app.screens.projection import PROJECTION_CLASS
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.check import ExerciseCheck, ExerciseResult
+from workshop.engine.live import (
     BuildDone,
     EarlyVerdicts,
     FrameDecoder,
@@ -42,12 +45,9 @@ from workshop.live import (
     StatusChanged,
     ThreadCount,
 )
-from workshop.screens._app import pinlab
-from workshop.screens.projection import PROJECTION_CLASS
-from workshop.session import ExerciseCheck, ExerciseResult
-from workshop.targets import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
-from workshop.watch import Save, SaveWatcher, WatcherNotice
-from workshop.workspace import IN_PROGRESS, SOLVED
+from workshop.engine.targets import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
+from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
+from workshop.engine.workspace import IN_PROGRESS, SOLVED
 
 YOURS = "yours"
 
@@ -480,8 +480,8 @@ class ExerciseScreen(Screen[None]):
         pinlab(self).check_all()
 
     def action_solution(self) -> None:
-        from workshop.screens.confirm import ConfirmScreen
-        from workshop.screens.solution import SolutionScreen
+        from workshop.app.screens.confirm import ConfirmScreen
+        from workshop.app.screens.solution import SolutionScreen
 
         solved = self.passed or pinlab(self).workspace.status(self.ex) == SOLVED
         if solved:
@@ -501,7 +501,7 @@ class ExerciseScreen(Screen[None]):
         )
 
     def action_reset(self) -> None:
-        from workshop.screens.confirm import ConfirmScreen
+        from workshop.app.screens.confirm import ConfirmScreen
 
         def answer(yes: Any) -> None:
             if yes:
@@ -519,6 +519,6 @@ class ExerciseScreen(Screen[None]):
         )
 
     def action_compare(self) -> None:
-        from workshop.screens.compare import CompareScreen
+        from workshop.app.screens.compare import CompareScreen
 
         self.app.push_screen(CompareScreen(self.ex, "starter"))

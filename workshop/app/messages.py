@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from workshop.live import LatencyMeasured, LiveEvent, ProcessSampled
-from workshop.session import ExerciseResult
-from workshop.watch import Save, WatcherNotice
+from workshop.engine.check import ExerciseResult
+from workshop.engine.live import LatencyMeasured, LiveEvent, ProcessSampled
+from workshop.engine.watch import Save, WatcherNotice
 
 _LATEST_ONLY = (ProcessSampled, LatencyMeasured)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workshop.sandbox import ProgramResult
+from workshop.engine.sandbox import ProgramResult
 
 _PANIC = re.compile(r"^(panic: .*|fatal error: .*)$", re.M)
 

@@ -10,42 +10,21 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from probes.churn import NsinitReport
+from probes.namespace import descendants, namespace_prefix, nsinit_binary, program_below
 from probes.threads import thread_count
-from workshop import paths
+from workshop.engine import paths
 
 OUTPUT_KEEP = 64 * 1024  # bytes of each stream kept for the log (the tail)
 OUTPUT_LIMIT = 16 * 1024 * 1024  # a program printing more than this is stopped
 THREAD_LIMIT = 3000  # a program with more OS threads than this is stopped
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as f:
-                kids += [int(x) for x in f.read().split()]
-    except (OSError, ValueError):
-        pass
-    return kids
-
-
-def descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        for kid in _children(todo.pop()):
-            out.append(kid)
-            todo.append(kid)
-    return out
 
 
 def kill_tree(pid: int) -> None:
@@ -139,43 +118,6 @@ async def run_captured(argv: list[str], cwd: Path, env: dict[str, str], timeout:
 # --- scenario programs -------------------------------------------------------
 
 
-@cache
-def nsinit_binary() -> Path | None:
-    """Compile nsinit.c once into the cache (None if no C compiler)."""
-    src = Path(__file__).with_name("nsinit.c")
-    dest = paths.cache_dir() / f"nsinit-{int(src.stat().st_mtime)}"
-    if dest.exists():
-        return dest
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if not cc:
-        return None
-    tmp = dest.with_suffix(f".{os.getpid()}")
-    res = subprocess.run([cc, "-O2", "-o", str(tmp), str(src)], capture_output=True)
-    if res.returncode != 0:
-        return None
-    os.replace(tmp, dest)
-    return dest
-
-
-@cache
-def namespace_prefix() -> tuple[str, ...] | None:
-    """The unshare command that gives a private PID namespace, or None where
-    the machine does not allow one (churn is then a lower bound)."""
-    if os.environ.get("PINLAB_NO_NAMESPACE") or not shutil.which("unshare"):
-        return None
-    base = ("unshare", "--pid", "--fork", "--kill-child")
-    tries: list[tuple[str, ...]] = [base] if os.geteuid() == 0 else []
-    tries.append(("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child"))
-    for prefix in tries:
-        try:
-            ok = subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            ok = False
-        if ok:
-            return prefix
-    return None
-
-
 @dataclass
 class ThreadSample:
     t: float
@@ -233,7 +175,7 @@ class ProgramRun:
 
     async def start(self) -> None:
         self._ns = namespace_prefix()
-        init = nsinit_binary() if self._ns else None
+        init = nsinit_binary(paths.cache_dir()) if self._ns else None
         if init is None:
             self._ns = None
         stream_r, stream_w = os.pipe()
@@ -294,11 +236,7 @@ class ProgramRun:
 
     def _find_program_pid(self) -> int | None:
         assert self._proc is not None
-        for init in _children(self._proc.pid):
-            kids = _children(init)
-            if kids:
-                return kids[0]
-        return None
+        return program_below(self._proc.pid)
 
     async def _sample(self) -> None:
         while True:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workshop import paths
+from workshop.engine import paths
 
 # Target kinds the evaluator knows; see workshop/targets.py.
 TARGET_KINDS = {

@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop import paths
-from workshop.build import BuildResult, Diagnostic, Source, build, call_graph, go_test, vet
-from workshop.catalog import RATIO_KINDS, Exercise, Target
-from workshop.metrics import RunMetrics, distill
-from workshop.sandbox import ProgramRun, ThreadSample
-from workshop.targets import (
+from workshop.engine import paths
+from workshop.engine.build import BuildResult, Diagnostic, Source, build, call_graph, go_test, vet
+from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
+from workshop.engine.metrics import RunMetrics, distill
+from workshop.engine.sandbox import ProgramRun, ThreadSample
+from workshop.engine.targets import (
     INCONCLUSIVE,
     MISSED,
     NOT_MEASURED,
@@ -27,7 +27,7 @@ from workshop.targets import (
     judge_not_inlined,
     not_measured,
 )
-from workshop.toolchain import Toolchain
+from workshop.engine.toolchain import Toolchain
 
 STATIC_KINDS = {"no-call", "not-inlined"}
 

@@ -16,11 +16,12 @@ from widgets.big_figure import BigFigure
 from widgets.churn_meter import ChurnMeter
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
-from workshop.app_compare import CompareResult, CompareRun
-from workshop.app_messages import Live, SaveSeen
-from workshop.build import Source
-from workshop.catalog import Exercise
-from workshop.live import (
+from workshop.app.messages import Live, SaveSeen
+from workshop.app.screens._app import pinlab
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.compare import CompareResult, CompareRun
+from workshop.engine.live import (
     BuildDone,
     FrameDecoder,
     FrameSeen,
@@ -33,8 +34,7 @@ from workshop.live import (
     StatusChanged,
     ThreadCount,
 )
-from workshop.screens._app import pinlab
-from workshop.watch import Save, SaveWatcher
+from workshop.engine.watch import Save, SaveWatcher
 
 SIDES = ("yours", "other")
 
