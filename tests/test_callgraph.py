@@ -10,8 +10,9 @@ import pytest
 from workshop.engine.build import Source, call_graph
 from workshop.engine.callgraph import CallGraph, Node, Ref
 from workshop.engine.catalog import Exercise, Target, resolve
-from workshop.engine.targets import MET, MISSED, judge_no_call
+from workshop.engine.targets import judge_no_call
 from workshop.engine.toolchain import Toolchain
+from workshop.engine.verdict import MET, MISSED
 
 NO_PIN = Target(
     "pin-removed",

@@ -1,45 +1,38 @@
-"""Textual messages that carry the engine's events and the watcher's saves
-to a screen. Samples whose newer copy is already queued are dropped
-(`can_replace`), so a busy screen draws the newest state, not a backlog."""
+"""The Textual messages of the app: one for every engine event, and the
+watcher's saves and notices. An event whose newer copy is already queued is
+dropped (`can_replace`), so a busy screen draws the newest state, not a
+backlog."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
-from workshop.engine.check import ExerciseResult
-from workshop.engine.live import LatencyMeasured, LiveEvent, ProcessSampled
+from workshop.engine.events import LATEST_ONLY, Event
 from workshop.engine.watch import Save, WatcherNotice
 
-_LATEST_ONLY = (ProcessSampled, LatencyMeasured)
 
+class EngineEvent(Message):
+    """One engine event of one check or compare run (its generation: events
+    of a cancelled run are ignored)."""
 
-class Live(Message):
-    """One engine event (see workshop.live)."""
-
-    def __init__(self, event: LiveEvent) -> None:
+    def __init__(self, generation: int, event: Event) -> None:
         super().__init__()
+        self.generation = generation
         self.event = event
 
     def can_replace(self, message: Message) -> bool:
         ev = self.event
-        if not isinstance(ev, _LATEST_ONLY) or not isinstance(message, Live):
+        if not isinstance(ev, LATEST_ONLY) or not isinstance(message, EngineEvent):
             return False
         other = message.event
         return (
             type(other) is type(ev)
             and other.label == ev.label
-            and other.generation == ev.generation
+            and message.generation == self.generation
         )
 
 
-class CheckFinished(Message):
-    def __init__(self, generation: int, result: ExerciseResult) -> None:
-        super().__init__()
-        self.generation = generation
-        self.result = result
-
-
-class CheckFailed(Message):
+class CheckBroke(Message):
     """The check itself broke (not the learner's code): shown, never raised."""
 
     def __init__(self, generation: int, error: str) -> None:

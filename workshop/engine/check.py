@@ -1,7 +1,8 @@
-"""The pipeline shared by `pinlab check` and the TUI: build the learner's code,
-judge the static targets, run the scenario (side by side with the starter
-where a target is a ratio), run the exercise's own tests, and turn it all
-into verdicts. A Listener sees every step as it happens."""
+"""The pipeline shared by `pinlab check` and the workshop: build the learner's
+code, judge the static targets, run the scenario (beside the starter where a
+target is a ratio, until the rounds settle), run the exercise's own tests, and
+turn it all into verdicts. Every step is an event on one callback
+(workshop/engine/events.py); the last is CheckDone with the result."""
 
 from __future__ import annotations
 
@@ -11,37 +12,41 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from probes.frames import Frame, Tick
 from workshop.engine import paths
 from workshop.engine.build import BuildResult, Diagnostic, Source, build, call_graph, go_test, vet
 from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
+from workshop.engine.events import (
+    Built,
+    CheckDone,
+    Emit,
+    FrameSeen,
+    Judged,
+    RoundCompared,
+    RunEnded,
+    RunStarted,
+    Status,
+    ThreadsCounted,
+    ignore,
+)
+from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics, distill
-from workshop.engine.sandbox import ProgramRun, ThreadSample
+from workshop.engine.reference import ReferenceRuns
+from workshop.engine.sandbox import ProgramRun
 from workshop.engine.targets import (
-    INCONCLUSIVE,
-    MISSED,
-    NOT_MEASURED,
-    Verdict,
     judge_go_test,
     judge_measured,
     judge_no_call,
     judge_not_inlined,
+    judge_ratio,
     not_measured,
+    round_ratio,
+    settled,
 )
 from workshop.engine.toolchain import Toolchain
+from workshop.engine.verdict import INCONCLUSIVE, MISSED, Verdict
 
 STATIC_KINDS = {"no-call", "not-inlined"}
-
-
-class Listener:
-    """Override what you need; every method is called on the event loop."""
-
-    def on_status(self, text: str) -> None: ...
-    def on_build(self, label: str, result: BuildResult) -> None: ...
-    def on_run_started(self, label: str, run: ProgramRun) -> None: ...
-    def on_frame(self, label: str, t: float, frame: dict) -> None: ...
-    def on_threads(self, label: str, sample: ThreadSample) -> None: ...
-    def on_run(self, label: str, metrics: RunMetrics) -> None: ...
-    def on_verdict(self, label: str, verdict: Verdict) -> None: ...
 
 
 @dataclass
@@ -53,7 +58,7 @@ class ExerciseResult:
     details: str = ""  # compiler output, panic trace, ... below the verdict
     build: BuildResult | None = None
     runs: list[RunMetrics] = field(default_factory=list)
-    starter_runs: list[RunMetrics] = field(default_factory=list)
+    starter_runs: list[RunMetrics] = field(default_factory=list)  # measured in this check
     vet: list[Diagnostic] = field(default_factory=list)  # warnings, not failures
     seconds: float = 0.0
 
@@ -76,6 +81,61 @@ def run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> d
     return env
 
 
+class ScenarioRunner:
+    """Runs built programs of one exercise under its scenario, each an event
+    stream; shared by a check and a compare run."""
+
+    def __init__(
+        self,
+        ex: Exercise,
+        tc: Toolchain,
+        emit: Emit,
+        workdir: Path,
+        seconds: float | None,
+        timeout: float,
+        live: LiveDetail | None,
+    ) -> None:
+        self.ex, self.tc, self.emit, self.workdir = ex, tc, emit, workdir
+        self.seconds, self.timeout, self.live = seconds, timeout, live
+        self._rounds: dict[str, int] = {}
+
+    async def build(self, source: Source) -> BuildResult:
+        self.emit(Status("", f"building {source.label}"))
+        res = await build(self.ex, source, self.tc, self.workdir / source.kind)
+        self.emit(Built(source.label, res))
+        return res
+
+    async def run(self, binary: Path, label: str) -> RunMetrics:
+        emit, live = self.emit, self.live
+
+        def on_frame(t: float, frame: Frame) -> None:
+            if live is not None:
+                live.frame(label, frame)
+            if not isinstance(frame, Tick):
+                emit(FrameSeen(label, frame))
+
+        run = ProgramRun(
+            [str(binary)],
+            self.tc.env(run_env(self.ex, self.workdir, label, self.seconds)),
+            self.workdir,
+            self.timeout,
+            on_frame=on_frame,
+            on_threads=lambda s: emit(ThreadsCounted(label, s)),
+        )
+        self._rounds[label] = self._rounds.get(label, 0) + 1
+        await run.start()
+        if live is not None:
+            live.started(label, run)
+        emit(RunStarted(label, self._rounds[label]))
+        try:
+            metrics = distill(label, await run.wait())
+        finally:
+            if live is not None:
+                live.ended(label)
+        emit(RunEnded(label, metrics))
+        return metrics
+
+
 class ExerciseCheck:
     """One check of one exercise from one source."""
 
@@ -84,49 +144,38 @@ class ExerciseCheck:
         ex: Exercise,
         source: Source,
         tc: Toolchain,
-        listener: Listener | None = None,
+        emit: Emit = ignore,
         seconds: float | None = None,
         timeout: float | None = None,
+        live: LiveDetail | None = None,
+        reference: ReferenceRuns | None = None,
     ) -> None:
         self.ex, self.source, self.tc = ex, source, tc
-        self.listener = listener or Listener()
+        self.emit = emit
         self.seconds = seconds
         self.timeout = timeout or ex.scenario.timeout
+        self.live = live
+        self.reference = reference
 
     async def run(self) -> ExerciseResult:
         t0 = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-{self.ex.id}-", dir=paths.cache_dir()))
         try:
-            result = await self._run(workdir)
+            runner = ScenarioRunner(
+                self.ex, self.tc, self.emit, workdir, self.seconds, self.timeout, self.live
+            )
+            result = await self._run(runner, workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         result.seconds = time.monotonic() - t0
+        self.emit(CheckDone(self.source.label, result))
         return result
 
-    async def _build(self, source: Source, workdir: Path) -> BuildResult:
-        self.listener.on_status(f"building {source.label}")
-        res = await build(self.ex, source, self.tc, workdir / source.kind)
-        self.listener.on_build(source.label, res)
-        return res
+    def _judged(self, verdicts: dict[str, Verdict], v: Verdict) -> None:
+        verdicts[v.id] = v
+        self.emit(Judged(self.source.label, v))
 
-    async def _run_once(self, binary: Path, label: str, workdir: Path) -> RunMetrics:
-        env = self.tc.env(run_env(self.ex, workdir, label, self.seconds))
-        lst = self.listener
-        run = ProgramRun(
-            [str(binary)],
-            env,
-            workdir,
-            self.timeout,
-            on_frame=lambda t, f: lst.on_frame(label, t, f),
-            on_threads=lambda s: lst.on_threads(label, s),
-        )
-        await run.start()
-        lst.on_run_started(label, run)
-        metrics = distill(label, await run.wait())
-        lst.on_run(label, metrics)
-        return metrics
-
-    async def _run(self, workdir: Path) -> ExerciseResult:
+    async def _run(self, runner: ScenarioRunner, workdir: Path) -> ExerciseResult:
         ex = self.ex
         targets = list(ex.targets)
         verdicts: dict[str, Verdict] = {}
@@ -140,7 +189,7 @@ class ExerciseCheck:
                 result.error, result.details = error, details
             return result
 
-        build_res = await self._build(self.source, workdir)
+        build_res = await runner.build(self.source)
         result.build = build_res
         if not build_res.ok:
             diags = "\n".join(str(d) for d in build_res.diagnostics) or build_res.log
@@ -150,107 +199,137 @@ class ExerciseCheck:
         if static:
             graph = await call_graph(ex, self.source, self.tc, workdir / "calls")
             for t in static:
-                verdicts[t.id] = (
-                    judge_no_call(t, graph, ex.editable)
-                    if t.kind == "no-call"
-                    else judge_not_inlined(t, build_res)
-                )
-                self.listener.on_verdict(self.source.label, verdicts[t.id])
+                if t.kind == "no-call":
+                    self._judged(verdicts, judge_no_call(t, graph, ex.editable))
+                else:
+                    self._judged(verdicts, judge_not_inlined(t, build_res))
 
         measured = [t for t in targets if t.kind not in STATIC_KINDS and t.kind != "go-test"]
         if measured:
-            error, details = await self._measure(measured, build_res, workdir, result, verdicts)
+            error, details = await self._measure(runner, measured, build_res, result)
             if error:
                 return finish(error, details)
+            for t in measured:
+                self._judged(verdicts, self._final(t, result))
 
         if self.source.kind == "workspace":
-            self.listener.on_status("go vet")
+            self.emit(Status("", "go vet"))
             result.vet = await vet(ex, self.source, self.tc, workdir / "vet")
 
         for t in targets:
             if t.kind == "go-test":
-                self.listener.on_status(
-                    "running the exercise's Go tests"
-                    + (" under -race" if t.params.get("race") else "")
-                )
-                res = await go_test(
-                    ex, self.source, self.tc, workdir / "test", bool(t.params.get("race"))
-                )
-                verdicts[t.id] = judge_go_test(t, res)
+                race = bool(t.params.get("race"))
+                self.emit(Status("", "the exercise's Go tests" + (" under -race" if race else "")))
+                res = await go_test(ex, self.source, self.tc, workdir / "test", race)
+                self._judged(verdicts, judge_go_test(t, res))
                 if not res.passed:
                     result.details = (result.details + "\n" + res.output).strip()
         return finish()
 
+    def _final(self, t: Target, result: ExerciseResult) -> Verdict:
+        if t.kind not in RATIO_KINDS:
+            return judge_measured(t, result.runs)
+        v = judge_ratio(t, self._ratios[t.id])
+        if v.status == INCONCLUSIVE:  # still inside the band after the last round
+            v = v.with_status(
+                MISSED,
+                f"inconclusive after {len(result.runs)} rounds ({v.detail}); counted as missed",
+            )
+        return v
+
     async def _measure(
         self,
+        runner: ScenarioRunner,
         measured: list[Target],
         mine: BuildResult,
-        workdir: Path,
         result: ExerciseResult,
-        verdicts: dict[str, Verdict],
     ) -> tuple[str | None, str]:
+        """Rounds of the learner's program, each beside a starter run (or the
+        fresh reference runs), until every ratio target settles: two rounds
+        agreeing outside the dead band, at least scenario.rounds otherwise,
+        more while inconclusive, at most scenario.max_rounds."""
         ex = self.ex
         ratio = [t for t in measured if t.kind in RATIO_KINDS]
+        self._ratios: dict[str, list[float | None]] = {t.id: [] for t in ratio}
+        cached = self.reference.fresh() if self.reference and ratio else []
         base_bin = None
-        if ratio:
-            base = await self._build(Source("starter"), workdir)
+        if ratio and len(cached) < ex.scenario.rounds:
+            cached = []
+            base = await runner.build(Source("starter"))
             if not base.ok or base.binary is None:
                 return f"the starter does not build: {base.error}", base.log
             base_bin = base.binary
         assert mine.binary is not None
-        rounds = ex.scenario.rounds if ratio else 1
-        max_rounds = ex.scenario.max_rounds if ratio else 1
         n = 0
         while True:
             n += 1
-            self.listener.on_status(
-                f"running the scenario, round {n}" + (" (yours, then the starter)" if ratio else "")
+            beside = " (yours, then the starter)" if base_bin else ""
+            self.emit(
+                Status(
+                    "",
+                    f"running the scenario, round {n}{beside}" if ratio else "running the scenario",
+                )
             )
-            m = await self._run_once(mine.binary, self.source.label, workdir)
+            m = await runner.run(mine.binary, self.source.label)
             result.runs.append(m)
             if not m.ok:
                 return m.error, m.details
+            if not ratio:
+                return None, ""
+            refs = cached
             if base_bin is not None:
-                b = await self._run_once(base_bin, "starter", workdir)
+                b = await runner.run(base_bin, "starter")
                 result.starter_runs.append(b)
                 if not b.ok:
                     return f"the starter failed: {b.error}", b.details
-            if n < rounds:
+                if self.reference is not None:
+                    self.reference.add(b)
+                refs = [b]
+            for t in ratio:
+                r = round_ratio(t, m, refs)
+                self._ratios[t.id].append(r)
+                if r is not None:
+                    self.emit(RoundCompared("starter", t.id, n, r))
+            if all(settled(t, self._ratios[t.id]) for t in ratio):
+                return None, ""
+            if n < ex.scenario.rounds:
                 continue
-            current = {t.id: judge_measured(t, result.runs, result.starter_runs) for t in measured}
-            unsettled = any(current[t.id].status == INCONCLUSIVE for t in ratio)
-            if not unsettled or n >= max_rounds:
-                break
-        for t in measured:
-            v = current[t.id]
-            if v.status == INCONCLUSIVE:  # still inside the band after the last round
-                v = Verdict(
-                    v.id,
-                    v.label,
-                    v.kind,
-                    MISSED,
-                    v.value,
-                    v.limit,
-                    v.unit,
-                    f"inconclusive after {n} rounds ({v.detail}); counted as missed",
-                )
-            if v.status == NOT_MEASURED and not v.detail:
-                v = not_measured(t, "no measurement")
-            verdicts[t.id] = v
-        return None, ""
+            unsure = any(judge_ratio(t, self._ratios[t.id]).status == INCONCLUSIVE for t in ratio)
+            if not unsure or n >= ex.scenario.max_rounds:
+                return None, ""
+
+
+async def measure_reference(
+    ex: Exercise, tc: Toolchain, reference: ReferenceRuns, runs: int, seconds: float | None = None
+) -> None:
+    """`runs` more runs of the starter into `reference`: the workshop calls it
+    while the learner reads or edits, so that a save need not measure the
+    starter beside their code."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-ref-{ex.id}-", dir=paths.cache_dir()))
+    try:
+        runner = ScenarioRunner(ex, tc, ignore, workdir, seconds, ex.scenario.timeout, None)
+        base = await runner.build(Source("starter"))
+        for _ in range(runs if base.binary is not None else 0):
+            assert base.binary is not None
+            m = await runner.run(base.binary, "starter")
+            if not m.ok:
+                return
+            reference.add(m)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 async def check_all(
     exercises: list[Exercise],
     source_for: dict[str, Source],
     tc: Toolchain,
-    listener: Listener | None = None,
+    emit: Emit = ignore,
     seconds: float | None = None,
     timeout: float | None = None,
 ) -> list[ExerciseResult]:
     """Exercises one after another: measurements must not share the CPUs."""
     out = []
     for ex in exercises:
-        check = ExerciseCheck(ex, source_for[ex.id], tc, listener, seconds, timeout)
+        check = ExerciseCheck(ex, source_for[ex.id], tc, emit, seconds, timeout)
         out.append(await check.run())
     return out

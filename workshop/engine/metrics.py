@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from probes.frames import Baseline, Hello, Info, Invalid, LoadDone, Locked, Phase, Result, Unlocked
 from workshop.engine.sandbox import ProgramResult
 
 _PANIC = re.compile(r"^(panic: .*|fatal error: .*)$", re.M)
@@ -28,6 +29,7 @@ class RunMetrics:
     hists: tuple[str, ...]
     infos: dict[str, float] = field(default_factory=dict)
     locked: tuple[tuple[int, str], ...] = ()
+    seed: int | None = None  # the harness's seed for the scenario's varied parameters
 
     @property
     def throughput(self) -> float | None:
@@ -89,30 +91,32 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
     locked: dict[int, str] = {}
     invalid = None
     finished = False
+    seed = None
     for t, f in r.frames:
-        kind = f.get("type")
-        if kind == "baseline":
-            baseline = int(f.get("threads", 0))
-        elif kind == "phase" and f.get("name") == "load" and load_start is None:
-            load_start = t
-        elif kind == "load_done":
-            load_end = t
-            calls += int(f.get("calls", 0))
-            errors += int(f.get("errors", 0))
-            seconds += float(f.get("seconds", 0.0))
-            allocs += int(f.get("allocs", 0))
-            if f.get("hist"):
-                hists.append(str(f["hist"]))
-        elif kind == "info":
-            infos[str(f.get("key"))] = float(f.get("value", 0.0))
-        elif kind == "locked":
-            locked[int(f.get("tid", 0))] = str(f.get("role", ""))
-        elif kind == "unlocked":
-            locked.pop(int(f.get("tid", 0)), None)
-        elif kind == "invalid":
-            invalid = str(f.get("msg"))
-        elif kind == "result":
-            finished = True
+        match f:
+            case Hello():
+                seed = f.seed
+            case Baseline():
+                baseline = f.threads
+            case Phase(name="load") if load_start is None:
+                load_start = t
+            case LoadDone():
+                load_end = t
+                calls += f.calls
+                errors += f.errors
+                seconds += f.seconds
+                allocs += f.allocs
+                hists.append(f.hist)
+            case Info():
+                infos[f.key] = f.value
+            case Locked():
+                locked[f.tid] = f.role
+            case Unlocked():
+                locked.pop(f.tid, None)
+            case Invalid():
+                invalid = f.msg
+            case Result():
+                finished = True
 
     base_samples = [s.threads for s in r.threads if s.phase == "baseline"]
     if base_samples:
@@ -133,12 +137,11 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
     error = _why_failed(r, invalid)
     if error is None and not finished:
         error = "the driver did not finish (harness result missing)"
-    details = r.stderr.strip()
     return RunMetrics(
         label=label,
         ok=error is None,
         error=error,
-        details=details,
+        details=r.stderr.strip(),
         baseline_threads=baseline,
         peak_threads=peak,
         created_in_load=created,
@@ -150,4 +153,5 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
         hists=tuple(hists),
         infos=infos,
         locked=tuple(sorted(locked.items())),
+        seed=seed,
     )

@@ -6,35 +6,7 @@ import json
 from xml.etree import ElementTree as ET
 
 from workshop.engine.check import ExerciseResult
-from workshop.engine.targets import MET, Verdict
-
-_MARK = {MET: "✓", "missed": "✗", "inconclusive": "?", "not measured": "·"}
-
-
-def fmt_value(v: float | None, unit: str = "") -> str:
-    if v is None:
-        return "—"
-    if v == int(v) and abs(v) < 1e6:
-        s = str(int(v))
-    elif abs(v) >= 100:
-        s = f"{v:.0f}"
-    elif abs(v) >= 10:
-        s = f"{v:.1f}"
-    else:
-        s = f"{v:.3g}"
-    return f"{s}{unit if unit in ('x', '%') else (' ' + unit if unit else '')}"
-
-
-def limit_text(v: Verdict, lo: float | None, hi: float | None) -> str:
-    if hi is not None and lo is not None:
-        return (
-            "= " + fmt_value(hi, v.unit) if hi == lo else f"{fmt_value(lo)}–{fmt_value(hi, v.unit)}"
-        )
-    if hi is not None:
-        return "≤ " + fmt_value(hi, v.unit)
-    if lo is not None:
-        return "≥ " + fmt_value(lo, v.unit)
-    return ""
+from workshop.engine.verdict import MET
 
 
 def to_text(results: list[ExerciseResult], color: bool = False) -> str:
@@ -49,12 +21,8 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
             lines.append(f"      {r.error}")
             lines += [f"        {line}" for line in r.details.strip().splitlines()[:20]]
         lines += [f"      vet: {d}" for d in r.vet]
-        by_id = {t.id: t for t in r.exercise.targets}
         for v in r.verdicts:
-            t = by_id[v.id]
-            limit = limit_text(v, t.min, t.max)
-            mark = _MARK.get(v.status, "?")
-            row = f"  {mark} {v.label:<44} {fmt_value(v.value, v.unit):>12}  {limit:<12}"
+            row = f"  {v.mark} {v.label:<44} {v.value_text():>12}  {v.limit_text():<12}"
             shown = v.detail and v.detail != r.error
             if shown and (v.status != MET or v.kind.endswith("ratio")):
                 row += f"  {v.detail}"
@@ -86,6 +54,9 @@ def to_dict(results: list[ExerciseResult]) -> dict:
                         "status": v.status,
                         "value": v.value,
                         "limit": v.limit,
+                        "comparison": v.comparison or None,
+                        "max": v.max,
+                        "min": v.min,
                         "unit": v.unit,
                         "detail": v.detail or None,
                     }
@@ -116,9 +87,8 @@ def to_junit(results: list[ExerciseResult]) -> str:
         for v in r.verdicts:
             case = ET.SubElement(suite, "testcase", classname=r.exercise.id, name=v.id)
             if not v.met:
-                msg = (
-                    f"{v.status}: {fmt_value(v.value, v.unit)} (limit {fmt_value(v.limit, v.unit)})"
-                )
+                limit = f" (limit {v.limit_text()})" if v.comparison else ""
+                msg = f"{v.status}: {v.value_text()}{limit}"
                 fail = ET.SubElement(case, "failure", message=msg)
                 fail.text = "\n".join(x for x in (r.error, v.detail, r.details) if x)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from probes.churn import NsinitReport
+from probes.frames import Frame, Phase, decode
 from probes.namespace import descendants, namespace_prefix, nsinit_binary, program_below
 from probes.threads import thread_count
 from workshop.engine import paths
@@ -134,7 +134,7 @@ class ProgramResult:
     timed_out: bool = False
     killed: str | None = None  # why pinlab stopped it: timeout, output flood, thread bomb
     exact_churn: bool = False
-    frames: list[tuple[float, dict]] = field(default_factory=list)  # (receive time, frame)
+    frames: list[tuple[float, Frame]] = field(default_factory=list)  # (receive time, frame)
     pids: list[tuple[float, int]] = field(default_factory=list)  # nsinit: (time, ns_last_pid)
     threads: list[ThreadSample] = field(default_factory=list)
     output_bytes: int = 0
@@ -150,7 +150,7 @@ class ProgramRun:
         env: dict[str, str],
         cwd: Path,
         timeout: float,
-        on_frame: Callable[[float, dict], None] | None = None,
+        on_frame: Callable[[float, Frame], None] | None = None,
         on_threads: Callable[[ThreadSample], None] | None = None,
         sample_interval: float = 0.1,
     ) -> None:
@@ -215,13 +215,12 @@ class ProgramRun:
 
     async def _read_stream(self) -> None:
         while line := await self._stream.readline():
-            try:
-                frame = json.loads(line)
-            except ValueError:
+            frame = decode(line)
+            if frame is None:
                 continue
             now = time.monotonic() - self._t0
-            if frame.get("type") == "phase":
-                self.phase = str(frame.get("name"))
+            if isinstance(frame, Phase):
+                self.phase = frame.name
             self.result.frames.append((now, frame))
             if self.on_frame:
                 self.on_frame(now, frame)

@@ -1,40 +1,21 @@
-"""Turning measurements into verdicts. Every verdict carries the measured
-value, the limit and the unit; ratio targets compare against the starter
-measured side by side and keep a dead band where the answer is
-'inconclusive' rather than a coin flip."""
+"""Turning measurements into verdicts (workshop/engine/verdict.py). Ratio
+targets compare against the starter measured side by side and keep a dead
+band where the answer is 'inconclusive' rather than a coin flip; `settled`
+is the sequential rule that stops measuring once the rounds agree."""
 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 
-from hdrh.histogram import HdrHistogram
-
+from probes.latency import decode_histogram, value_at
 from workshop.engine.build import BuildResult, GoTestResult
 from workshop.engine.callgraph import CallGraph
 from workshop.engine.catalog import Target
 from workshop.engine.metrics import RunMetrics
-
-MET, MISSED, INCONCLUSIVE, NOT_MEASURED = "met", "missed", "inconclusive", "not measured"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    id: str
-    label: str
-    kind: str
-    status: str
-    value: float | None
-    limit: float | None
-    unit: str
-    detail: str = ""
-
-    @property
-    def met(self) -> bool:
-        return self.status == MET
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Status, Verdict
 
 
-def _judge(t: Target, value: float | None, band: float = 0.0) -> str:
+def _judge(t: Target, value: float | None, band: float = 0.0) -> Status:
     """MET, MISSED or (inside the dead band) INCONCLUSIVE; a target with both
     a max and a min wants the value between them."""
     if value is None:
@@ -54,11 +35,19 @@ def _judge(t: Target, value: float | None, band: float = 0.0) -> str:
 
 
 def verdict(t: Target, value: float | None, detail: str = "", band: float = 0.0) -> Verdict:
-    return Verdict(t.id, t.label, t.kind, _judge(t, value, band), value, t.limit, t.unit, detail)
+    return Verdict(
+        t.id, t.label, t.kind, _judge(t, value, band), value, t.unit, t.max, t.min, detail
+    )
 
 
 def not_measured(t: Target, why: str) -> Verdict:
-    return Verdict(t.id, t.label, t.kind, NOT_MEASURED, None, t.limit, t.unit, why)
+    return Verdict(t.id, t.label, t.kind, NOT_MEASURED, None, t.unit, t.max, t.min, why)
+
+
+def passfail(t: Target, ok: bool, value: float, detail: str) -> Verdict:
+    """A target that holds or not (static checks, Go tests): the value counts
+    what went wrong; no limit is shown."""
+    return Verdict(t.id, t.label, t.kind, MET if ok else MISSED, value, t.unit, None, None, detail)
 
 
 # --- static targets ----------------------------------------------------------
@@ -78,16 +67,8 @@ def judge_no_call(t: Target, graph: CallGraph, editable: tuple[str, ...]) -> Ver
         names = [fn] if isinstance(fn, str) else [str(n) for n in fn or []]
     missing = [n for n in names if n not in graph.nodes]
     if missing:
-        return Verdict(
-            t.id,
-            t.label,
-            t.kind,
-            MISSED,
-            None,
-            0,
-            t.unit,
-            f"function {', '.join(missing)} not found: keep its name and signature",
-        )
+        why = f"function {', '.join(missing)} not found: keep its name and signature"
+        return passfail(t, False, float(len(missing)), why)
     found = [r for n in names for callee, r in graph.reaches(n, stop).items() if callee in calls]
     detail = "; ".join(f"reaches {r}" for r in found[:3])
     if len(found) > 3:
@@ -99,29 +80,17 @@ def judge_not_inlined(t: Target, build: BuildResult) -> Verdict:
     fn = str(t.params.get("function"))
     inlined = fn in build.inlined
     detail = f"the compiler inlines {fn} (go build -gcflags=-m)" if inlined else ""
-    return Verdict(
-        t.id, t.label, t.kind, MISSED if inlined else MET, float(inlined), 0, t.unit, detail
-    )
+    return passfail(t, not inlined, float(inlined), detail)
 
 
 def judge_go_test(t: Target, res: GoTestResult) -> Verdict:
     value = float(len(res.failed_tests) + res.races)
     if not res.passed and value == 0:
         value = 1.0
-    return Verdict(
-        t.id, t.label, t.kind, MET if res.passed else MISSED, value, 0, t.unit, res.error or ""
-    )
+    return passfail(t, res.passed, value, res.error or "")
 
 
 # --- measured targets --------------------------------------------------------
-
-
-def _percentile(hist: str, p: float) -> float | None:
-    try:
-        h = HdrHistogram.decode(hist)
-    except Exception:  # a malformed snapshot is a missing measurement
-        return None
-    return float(h.get_value_at_percentile(p)) if h.get_total_count() else None
 
 
 def _max(values: list[float | None]) -> float | None:
@@ -134,28 +103,54 @@ def _median(values: list[float | None]) -> float | None:
     return statistics.median(known) if known else None
 
 
-def pair_ratio(t: Target, mine: RunMetrics, base: RunMetrics) -> float | None:
-    """One round's ratio for a ratio target (yours / starter)."""
+def ratio_metric(t: Target, m: RunMetrics) -> float | None:
+    """What a ratio target compares in one run: calls per second, or the
+    latency percentile (ns) of the load."""
     if t.kind == "throughput-ratio":
-        a, b = mine.throughput, base.throughput
-        return a / b if a and b else None
-    p = float(t.params.get("percentile", 99.0))
-    if not mine.hists or not base.hists:
+        return m.throughput
+    if not m.hists:
         return None
-    a, b = _percentile(mine.hists[0], p), _percentile(base.hists[0], p)
+    try:
+        return (
+            float(value_at(decode_histogram(m.hists[0]), float(t.params.get("percentile", 99.0))))
+            or None
+        )
+    except ValueError:  # a malformed snapshot is a missing measurement
+        return None
+
+
+def round_ratio(t: Target, mine: RunMetrics, references: list[RunMetrics]) -> float | None:
+    """One round's ratio, yours / the reference: the run beside it, or the
+    median of recent reference runs."""
+    a = ratio_metric(t, mine)
+    b = _median([ratio_metric(t, r) for r in references])
     return a / b if a and b else None
 
 
-def judge_measured(t: Target, runs: list[RunMetrics], starter: list[RunMetrics]) -> Verdict:
+def judge_ratio(t: Target, ratios: list[float | None]) -> Verdict:
+    value = _median(ratios)
+    known = [r for r in ratios if r is not None]
+    detail = f"median of {len(known)} rounds: " + ", ".join(f"{r:.2f}" for r in known)
+    return verdict(t, value, detail, band=t.band)
+
+
+def settled(t: Target, ratios: list[float | None]) -> bool:
+    """The sequential rule: no more rounds are needed once two rounds (or one
+    far from the limit) agree outside the dead band on the same side."""
+    known = [r for r in ratios if r is not None]
+    if not known:
+        return False
+    sides = {_judge(t, r, t.band) for r in known}
+    if len(sides) != 1 or INCONCLUSIVE in sides:
+        return False
+    return len(known) >= 2 or _judge(t, known[0], 3 * t.band) != INCONCLUSIVE
+
+
+def judge_measured(t: Target, runs: list[RunMetrics]) -> Verdict:
+    """A target judged from the runs of the learner's code (not a ratio)."""
     if not runs:
         return not_measured(t, "the program did not run")
     kind = t.kind
-    if kind in ("throughput-ratio", "latency-ratio"):
-        ratios = [pair_ratio(t, a, b) for a, b in zip(runs, starter, strict=False)]
-        value = _median(ratios)
-        known = [r for r in ratios if r is not None]
-        detail = f"median of {len(known)} rounds: " + ", ".join(f"{r:.2f}" for r in known)
-        return verdict(t, value, detail, band=t.band)
     if kind == "threads-above-baseline":
         worst = max(runs, key=lambda r: r.threads_above_baseline or -1)
         v = worst.threads_above_baseline

@@ -8,7 +8,7 @@ from __future__ import annotations
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.check import ExerciseResult
-from workshop.engine.targets import MISSED
+from workshop.engine.verdict import MISSED
 
 
 def cases(ex: Exercise) -> list[Source]:

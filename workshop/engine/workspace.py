@@ -104,6 +104,17 @@ class Workspace:
             return SOLVED
         return IN_PROGRESS if status == IN_PROGRESS or self.is_modified(ex) else NOT_STARTED
 
+    def record(self, ex: Exercise, passed: bool) -> bool:
+        """The one progress rule, after a check of the workspace: a pass
+        solves the exercise (for good); a miss marks it in progress once its
+        files differ from the starter. True when this pass newly solved it."""
+        before = self.status(ex)
+        if passed:
+            self.set_status(ex, SOLVED)
+        elif self.is_modified(ex):
+            self.set_status(ex, IN_PROGRESS)
+        return passed and before != SOLVED
+
     def set_status(self, ex: Exercise, status: str, **extra: Any) -> None:
         data = self.load_progress()
         entries = data.setdefault("exercises", {})

@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from workshop.app.screens._app import pinlab
 from workshop.engine.build import Source
 from workshop.engine.check import ExerciseCheck
-from workshop.engine.workspace import IN_PROGRESS, SOLVED
 
 
 class CheckAllScreen(Screen[None]):
@@ -51,10 +50,7 @@ class CheckAllScreen(Screen[None]):
             result = await ExerciseCheck(ex, source, app.toolchain, seconds=app.seconds).run()
             self.finished += 1
             self.passed += result.passed
-            if result.passed:
-                app.workspace.set_status(ex, SOLVED)
-            elif app.workspace.is_modified(ex):
-                app.workspace.set_status(ex, IN_PROGRESS)
+            app.workspace.record(ex, result.passed)
             table.update_cell(ex.id, "result", "PASS" if result.passed else "FAIL")
             table.update_cell(ex.id, "targets", f"{result.met_count}/{len(result.verdicts)}")
             why = result.error or next((v.label for v in result.verdicts if not v.met), "")

@@ -1,6 +1,7 @@
 """Compare mode: the learner's code beside the starter (or the reference
-solution), same scenario, alternating rounds, panels side by side and the
-measured ratio on top. What an instructor shows."""
+solution), same scenario, alternating rounds, panels side by side on one
+y-axis and one time scale, and the measured ratios on top. What an
+instructor shows."""
 
 from __future__ import annotations
 
@@ -16,24 +17,14 @@ from widgets.big_figure import BigFigure
 from widgets.churn_meter import ChurnMeter
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
-from workshop.app.messages import Live, SaveSeen
+from workshop.app.messages import EngineEvent, SaveSeen
+from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
-from workshop.engine.compare import CompareResult, CompareRun
-from workshop.engine.live import (
-    BuildDone,
-    FrameDecoder,
-    FrameSeen,
-    LatencyMeasured,
-    LiveBridge,
-    LiveEvent,
-    ProcessSampled,
-    RunDone,
-    RunStarted,
-    StatusChanged,
-    ThreadCount,
-)
+from workshop.engine.compare import P99, THROUGHPUT, CompareResult, CompareRun
+from workshop.engine.events import Built, CompareDone, Event, RunEnded, Status
+from workshop.engine.live import LiveDetail
 from workshop.engine.watch import Save, SaveWatcher
 
 SIDES = ("yours", "other")
@@ -54,8 +45,8 @@ class CompareScreen(Screen[None]):
         self.generation = 0
         self.result: CompareResult | None = None
         self.runs_done = 0
-        self._decoder: FrameDecoder | None = None
         self._worker: Worker[None] | None = None
+        self._panels: dict[str, RunPanels] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,9 +66,8 @@ class CompareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.ex.id} · compare"
-        self._decoder = FrameDecoder(self._emit)
         pinlab(self).apply_projection(self)
-        self._titles()
+        self._label_sides()
         if pinlab(self).watch_saves:
             self._watch()
         self.start()
@@ -85,20 +75,19 @@ class CompareScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
-        if self._decoder is not None:
-            self._decoder.close()
 
-    def _emit(self, event: LiveEvent) -> None:
-        self.post_message(Live(event))
-
-    def _titles(self) -> None:
+    def _label_sides(self) -> None:
         self.query_one("#side-yours").border_title = "yours"
         self.query_one("#side-other").border_title = f"the {self.other}"
-
-    def _side(self, label: str) -> str | None:
-        if label == "yours":
-            return "yours"
-        return "other" if label == self.other else None
+        self._panels = {
+            side: RunPanels(
+                "yours" if side == "yours" else self.other,
+                self.query_one(f"#threads-{side}", ThreadGraph),
+                self.query_one(f"#churn-{side}", ChurnMeter),
+                self.query_one(f"#latency-{side}", LatencyPanel),
+            )
+            for side in SIDES
+        }
 
     def start(self) -> None:
         self.generation += 1
@@ -116,33 +105,60 @@ class CompareScreen(Screen[None]):
     async def _compare(self, generation: int) -> None:
         app = pinlab(self)
         yours = Source("workspace", app.workspace.exercise_dir(self.ex))
-        other = Source(self.other)
-        assert self._decoder is not None
-        bridge = LiveBridge(
-            self.ex,
-            yours,
-            app.toolchain,
-            generation,
-            self._emit,
-            self._decoder,
-            app.nvml,
-        )
+
+        def emit(event: Event) -> None:
+            self.post_message(EngineEvent(generation, event))
+
+        live = LiveDetail(emit, app.nvml)
         try:
-            result = await CompareRun(
-                self.ex, yours, other, app.toolchain, bridge, self.rounds, app.seconds
+            await CompareRun(
+                self.ex,
+                yours,
+                Source(self.other),
+                app.toolchain,
+                emit,
+                self.rounds,
+                app.seconds,
+                live,
             ).run()
         finally:
-            bridge.close()
-        if generation == self.generation:
-            self.result = result
-            self._show_result(result)
+            live.close()
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        if message.generation != self.generation:
+            return
+        ev = message.event
+        for panels in self._panels.values():
+            if panels.feed(ev):
+                self._share_axes()
+        status = self.query_one("#status-line", Static)
+        match ev:
+            case Status(text=text):
+                status.update(text)
+            case Built(result=r) if not r.ok:
+                status.update(f"{ev.label}: {r.error}")
+            case RunEnded():
+                self.runs_done += 1
+                self.query_one("#fig-rounds", BigFigure).show(
+                    f"{self.runs_done // 2}/{self.rounds}"
+                )
+            case CompareDone(result=result):
+                self.result = result
+                self._show_result(result)
+
+    def _share_axes(self) -> None:
+        """Both thread graphs on one y-axis: the higher peak sets it."""
+        peaks = [p.graph.peak for p in self._panels.values() if p.graph.peak is not None]
+        top = max(peaks) if peaks else None
+        for p in self._panels.values():
+            p.graph.share_top(top)
 
     def _show_result(self, result: CompareResult) -> None:
         status = self.query_one("#status-line", Static)
         if result.error:
             status.update(f"compare stopped: {result.error}")
             return
-        tr, lr = result.throughput_ratio, result.latency_ratio()
+        tr, lr = result.ratio(THROUGHPUT), result.ratio(P99)
         self.query_one("#fig-ratio", BigFigure).show("—" if tr is None else f"{tr:.2f}")
         self.query_one("#fig-p99-ratio", BigFigure).show("—" if lr is None else f"{lr:.2f}")
         status.update(
@@ -162,44 +178,12 @@ class CompareScreen(Screen[None]):
         if self.is_current:
             self.start()
 
-    def on_live(self, message: Live) -> None:
-        ev = message.event
-        if ev.generation != self.generation:
-            return
-        if isinstance(ev, StatusChanged):
-            self.query_one("#status-line", Static).update(ev.text)
-            return
-        side = self._side(ev.label)
-        if side is None:
-            return
-        if isinstance(ev, BuildDone) and not ev.result.ok:
-            self.query_one("#status-line", Static).update(f"{ev.label}: {ev.result.error}")
-        elif isinstance(ev, RunStarted):
-            self.query_one(f"#threads-{side}", ThreadGraph).reset(f"round {ev.round}")
-            self.query_one(f"#churn-{side}", ChurnMeter).reset()
-            self.query_one(f"#latency-{side}", LatencyPanel).reset()
-        elif isinstance(ev, ThreadCount):
-            self.query_one(f"#threads-{side}", ThreadGraph).add(ev.sample.t, ev.sample.threads)
-        elif isinstance(ev, FrameSeen) and ev.frame.get("type") == "baseline":
-            self.query_one(f"#threads-{side}", ThreadGraph).set_baseline(
-                int(ev.frame.get("threads", 0))
-            )
-        elif isinstance(ev, ProcessSampled):
-            self.query_one(f"#churn-{side}", ChurnMeter).add(
-                ev.sample.churn, ev.sample.non_go_threads
-            )
-        elif isinstance(ev, LatencyMeasured):
-            self.query_one(f"#latency-{side}", LatencyPanel).add(ev.figures)
-        elif isinstance(ev, RunDone):
-            self.runs_done += 1
-            self.query_one("#fig-rounds", BigFigure).show(f"{self.runs_done // 2}/{self.rounds}")
-
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_swap(self) -> None:
         self.other = "solution" if self.other == "starter" else "starter"
-        self._titles()
+        self._label_sides()
         self.start()
 
     def action_rerun(self) -> None:

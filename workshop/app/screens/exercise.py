@@ -4,6 +4,7 @@ live panels; every save in the exercise folder rebuilds and reruns it."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from textual import work
@@ -24,38 +25,26 @@ from widgets.gpu_panel import GpuPanel
 from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
-from widgets.units import rate
-from workshop.app.messages import CheckFailed, CheckFinished, Live, SaveSeen, WatcherNote
+from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen, WatcherNote
+from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.engine.build import Source
-from workshop.engine.catalog import Exercise
-from workshop.engine.check import ExerciseCheck, ExerciseResult
-from workshop.engine.live import (
-    BuildDone,
-    EarlyVerdicts,
-    FrameDecoder,
-    FrameSeen,
-    LatencyMeasured,
-    LiveBridge,
-    LiveEvent,
-    ProcessSampled,
-    RunDone,
-    RunStarted,
-    StatusChanged,
-    ThreadCount,
-)
-from workshop.engine.targets import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
+from workshop.engine.catalog import RATIO_KINDS, Exercise
+from workshop.engine.check import ExerciseCheck, ExerciseResult, measure_reference
+from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
+from workshop.engine.live import LiveDetail
+from workshop.engine.reference import ReferenceRuns
+from workshop.engine.targets import not_measured
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
-from workshop.engine.workspace import IN_PROGRESS, SOLVED
+from workshop.engine.workspace import SOLVED
 
 YOURS = "yours"
 
 
 def pending_verdicts(ex: Exercise, why: str) -> list[Verdict]:
-    return [
-        Verdict(t.id, t.label, t.kind, NOT_MEASURED, None, t.limit, t.unit, why) for t in ex.targets
-    ]
+    return [not_measured(t, why) for t in ex.targets]
 
 
 def exercise_topology(ex: Exercise) -> Topology:
@@ -92,13 +81,12 @@ class ExerciseScreen(Screen[None]):
         self.last_save: Save | None = None
         self.last_build_seconds: float | None = None  # of the learner's code
         self.watch_mode = "starting"
+        self.reference = ReferenceRuns()  # the starter's recent runs, for ratio targets
+        self.measuring_reference = False
         self._hint = 0
         self._save_while_away = False
-        self._decoder: FrameDecoder | None = None
         self._check_worker: Worker[None] | None = None
-        self._last_yours_cps: float | None = None
-        self._baseline: int | None = None
-        self._is_max = {t.id: t.max is not None for t in ex.targets}
+        self._panels: RunPanels | None = None
 
     # composition
 
@@ -142,13 +130,24 @@ class ExerciseScreen(Screen[None]):
         self.query_one("#latency").border_title = "latency of the calls"
         self.query_one("#checklist").border_title = "targets"
         self.query_one("#log").border_title = "build & run log"
-        self.checklist.set_verdicts(pending_verdicts(self.ex, "not checked yet"), self._is_max)
-        self._update_figures()
+        threads = next((t for t in self.ex.targets if t.kind == "threads-above-baseline"), None)
         ratio = next((t for t in self.ex.targets if t.kind == "throughput-ratio"), None)
+        self._panels = RunPanels(
+            YOURS,
+            self.query_one(ThreadGraph),
+            self.query_one(ChurnMeter),
+            self.query_one(LatencyPanel),
+            self.query_one(CpuMap),
+            self.query_one(GpuPanel),
+            self.log_view,
+            thread_allowance=threads.max if threads else None,
+            ratio_target=ratio.id if ratio else None,
+        )
+        self.checklist.set_verdicts(pending_verdicts(self.ex, "not checked yet"))
+        self._update_figures()
         if ratio is not None:
             self.query_one(LatencyPanel).set_ratio(None, ratio.min, "measured each round")
         self.query_one(GpuPanel).uses_devices = "device" in self.ex.text.lower()
-        self._decoder = FrameDecoder(self._emit)
         app.apply_projection(self)
         self._read_machine()
         if app.watch_saves:
@@ -163,8 +162,6 @@ class ExerciseScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._check_worker is not None:
             self._check_worker.cancel()
-        if self._decoder is not None:
-            self._decoder.close()
 
     def on_screen_resume(self) -> None:
         pinlab(self).apply_projection(self)
@@ -180,10 +177,6 @@ class ExerciseScreen(Screen[None]):
     @property
     def log_view(self) -> BuildLog:
         return self.query_one(BuildLog)
-
-    def _emit(self, event: LiveEvent) -> None:
-        """Called from the event loop and from probe threads (post_message is thread-safe)."""
-        self.post_message(Live(event))
 
     def set_status(self, text: str) -> None:
         self.query_one("#status-line", Static).update(text)
@@ -240,6 +233,7 @@ class ExerciseScreen(Screen[None]):
         self.checks_started += 1
         if self._check_worker is not None:
             self._check_worker.cancel()
+        self.workers.cancel_group(self, "reference")
         if self.result is not None or self.checks_started > 1:
             self.checklist.set_note(f"rechecking ({reason})…")
         self.set_status(f"checking ({reason})…")
@@ -250,128 +244,95 @@ class ExerciseScreen(Screen[None]):
     async def _check(self, generation: int) -> None:
         app = pinlab(self)
         source = Source("workspace", app.workspace.exercise_dir(self.ex))
-        assert self._decoder is not None
-        bridge = LiveBridge(
-            self.ex, source, app.toolchain, generation, self._emit, self._decoder, app.nvml
-        )
+
+        def emit(event: Event) -> None:  # from the event loop and probe threads alike
+            self.post_message(EngineEvent(generation, event))
+
+        live = LiveDetail(emit, app.nvml)
         try:
-            result = await ExerciseCheck(self.ex, source, app.toolchain, bridge, app.seconds).run()
+            await ExerciseCheck(
+                self.ex,
+                source,
+                app.toolchain,
+                emit,
+                app.seconds,
+                live=live,
+                reference=self.reference,
+            ).run()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the check broke, not the learner's code
-            self.post_message(CheckFailed(generation, f"{type(exc).__name__}: {exc}"))
-            return
+            self.post_message(CheckBroke(generation, f"{type(exc).__name__}: {exc}"))
         finally:
-            bridge.close()
-        self.post_message(CheckFinished(generation, result))
+            live.close()
 
-    def on_live(self, message: Live) -> None:
-        ev = message.event
-        if ev.generation != self.generation:
+    def on_engine_event(self, message: EngineEvent) -> None:
+        if message.generation != self.generation:
             return  # from a check that was cancelled
-        handler = getattr(self, f"_on_{type(ev).__name__}", None)
-        if handler is not None:
-            handler(ev)
-
-    def _on_StatusChanged(self, ev: StatusChanged) -> None:  # noqa: N802
-        self.set_status(ev.text)
-
-    def _on_BuildDone(self, ev: BuildDone) -> None:  # noqa: N802
-        self.log_view.show_build(ev.label, ev.result)
-        if ev.label != YOURS:
-            return
-        self.last_build_seconds = ev.result.seconds
-        if ev.result.ok:
-            self.checklist.set_verdicts(pending_verdicts(self.ex, "measuring…"))
-            self.checklist.set_note("measuring…")
-            self._note_verdicts()
-        else:
-            kept = "previous results shown" if self.result is not None else "nothing measured"
-            self.checklist.set_note(f"does not build: {kept}", stale=self.result is not None)
-
-    def _on_EarlyVerdicts(self, ev: EarlyVerdicts) -> None:  # noqa: N802
-        self.checklist.update_verdicts(ev.verdicts)
-        self._note_verdicts()
-
-    def _on_RunStarted(self, ev: RunStarted) -> None:  # noqa: N802
-        if ev.label == YOURS:
-            graph = self.query_one(ThreadGraph)
-            graph.reset(f"round {ev.round}")
-            self.query_one(ChurnMeter).reset()
-            self.query_one(LatencyPanel).reset()
-            self._baseline = None
-        else:
-            self.set_status(f"measuring the {ev.label} for the ratio (round {ev.round})")
-
-    def _on_ThreadCount(self, ev: ThreadCount) -> None:  # noqa: N802
-        if ev.label == YOURS:
-            self.query_one(ThreadGraph).add(ev.sample.t, ev.sample.threads)
-
-    def _on_FrameSeen(self, ev: FrameSeen) -> None:  # noqa: N802
-        if ev.label != YOURS:
-            return
-        frame = ev.frame
-        if frame.get("type") == "baseline" and isinstance(frame.get("threads"), int):
-            self._baseline = int(frame["threads"])
-            graph = self.query_one(ThreadGraph)
-            graph.set_baseline(self._baseline)
-            allowance = next(
-                (
-                    t.max
-                    for t in self.ex.targets
-                    if t.kind == "threads-above-baseline" and t.max is not None
-                ),
-                None,
-            )
-            graph.set_limit(None if allowance is None else self._baseline + int(allowance))
-        elif frame.get("type") == "invalid":
-            self.log_view.error(f"wrong answer: {frame.get('msg')}")
-
-    def _on_ProcessSampled(self, ev: ProcessSampled) -> None:  # noqa: N802
-        if ev.label != YOURS:
-            return
-        s = ev.sample
-        self.query_one(ChurnMeter).add(s.churn, s.non_go_threads)
-        if s.per_thread is not None:
-            self.query_one(CpuMap).show(s.per_thread)
-        if s.gpus or s.gpu_status:
-            self.query_one(GpuPanel).show(s.gpus, s.gpu_status)
-        self._update_figures()
-
-    def _on_LatencyMeasured(self, ev: LatencyMeasured) -> None:  # noqa: N802
-        if ev.label == YOURS:
-            self.query_one(LatencyPanel).add(ev.figures)
+        ev = message.event
+        assert self._panels is not None
+        figures_changed = self._panels.feed(ev)
+        match ev:
+            case Status(text=text):
+                self.set_status(text)
+            case Built(result=r) if ev.label == YOURS:
+                self.last_build_seconds = r.seconds
+                if r.ok:
+                    self.checklist.set_verdicts(pending_verdicts(self.ex, "measuring…"))
+                    self.checklist.set_note("measuring…")
+                    self._note_verdicts()
+                else:
+                    kept = (
+                        "previous results shown" if self.result is not None else "nothing measured"
+                    )
+                    self.checklist.set_note(
+                        f"does not build: {kept}", stale=self.result is not None
+                    )
+            case Judged(verdict=v):
+                self.checklist.update_verdicts([v])
+                self._note_verdicts()
+            case RunStarted(label=label, round=n) if label != YOURS:
+                self.set_status(f"measuring the {label} for the ratio (round {n})")
+            case CheckDone(result=result):
+                self._finished(result)
+                self._keep_reference_fresh()
+        if figures_changed:
             self._update_figures()
 
-    def _on_RunDone(self, ev: RunDone) -> None:  # noqa: N802
-        m = ev.metrics
-        if not m.ok:
-            self.log_view.error(f"{ev.label}: {m.error}")
-            for line in m.details.strip().splitlines()[:15]:
-                self.log_view.note("  " + line)
-        if ev.label == YOURS:
-            self._last_yours_cps = m.throughput
-        elif self._last_yours_cps and m.throughput:
-            ratio = self._last_yours_cps / m.throughput
-            panel = self.query_one(LatencyPanel)
-            panel.set_ratio(
-                ratio,
-                panel.ratio_limit,
-                f"this round: {rate(self._last_yours_cps)} vs {rate(m.throughput)} calls/s",
-            )
+    def _keep_reference_fresh(self) -> None:
+        """Between checks, while the learner reads and edits, measure the
+        starter so that the next save is judged against fresh runs of it
+        without running it again (ratio targets only)."""
+        if any(t.kind in RATIO_KINDS for t in self.ex.targets):
+            self.measuring_reference = True
+            self._refresh_reference()
 
-    def on_check_failed(self, message: CheckFailed) -> None:
+    @work(exclusive=True, group="reference", exit_on_error=False)
+    async def _refresh_reference(self) -> None:
+        app = pinlab(self)
+        ref = self.reference
+        try:
+            while True:
+                missing = self.ex.scenario.rounds - len(ref.fresh())
+                age = ref.age()
+                if missing <= 0 and age is not None and age < ref.max_age / 2:
+                    self.measuring_reference = False
+                    await asyncio.sleep(ref.max_age / 2 - age)
+                    continue
+                self.measuring_reference = True
+                await measure_reference(self.ex, app.toolchain, ref, max(1, missing), app.seconds)
+        finally:
+            self.measuring_reference = False
+
+    def on_check_broke(self, message: CheckBroke) -> None:
         if message.generation != self.generation:
             return
         self.checks_finished += 1
         self.log_view.error(f"the check itself failed: {message.error}")
         self.set_status("the check failed (see the log)")
 
-    def on_check_finished(self, message: CheckFinished) -> None:
-        if message.generation != self.generation:
-            return
+    def _finished(self, result: ExerciseResult) -> None:
         self.checks_finished += 1
-        result = message.result
         app = pinlab(self)
         if result.build is not None and not result.build.ok:
             self._show_build_failure(result)
@@ -390,22 +351,19 @@ class ExerciseScreen(Screen[None]):
                 self.log_view.note("  " + line)
         self.checklist.set_note(f"checked in {result.seconds:.1f} s")
         self._update_figures()
+        newly_solved = app.workspace.record(self.ex, result.passed)
         if result.passed:
-            was_solved = app.workspace.status(self.ex) == SOLVED
-            app.workspace.set_status(self.ex, SOLVED)
             self.passed = True
             nxt = app.next_exercise(self.ex)
             offer = f"n: next exercise ({nxt.id})" if nxt else "every exercise is solved"
             self.set_status(f"✓ solved! s: see the reference solution · {offer}")
-            if not was_solved:
+            if newly_solved:
                 self.notify(
                     f"{self.ex.id} solved. s shows the reference solution; {offer}.",
                     title="all targets met",
                     timeout=10,
                 )
         else:
-            if app.workspace.is_modified(self.ex):
-                app.workspace.set_status(self.ex, IN_PROGRESS)
             self.set_status(
                 f"{result.met_count}/{len(result.verdicts)} targets met: "
                 "edit and save to recheck (h: hint)"
@@ -423,31 +381,27 @@ class ExerciseScreen(Screen[None]):
         self.set_status("does not build: fix the error in the log and save again")
 
     def _note_verdicts(self) -> None:
-        import time
-
         self.verdict_updates += 1
         self.last_verdict_at = time.monotonic()
         self._update_figures()
 
     def _update_figures(self) -> None:
         """The big digits; only drawn in the projection layout."""
-        if not self.has_class(PROJECTION_CLASS):
+        if not self.has_class(PROJECTION_CLASS) or self._panels is None:
             return
         verdicts = self.checklist.verdicts
         met = sum(v.met for v in verdicts)
         self.query_one("#fig-targets", BigFigure).show(
             f"{met}/{len(verdicts)}", "good" if verdicts and met == len(verdicts) else None
         )
-        graph = self.query_one(ThreadGraph)
-        now = graph.latest
-        over = graph.limit is not None and now is not None and now > graph.limit
+        f = self._panels.figures
+        over = f.limit is not None and f.threads is not None and f.threads > f.limit
         self.query_one("#fig-threads", BigFigure).show(
-            "—" if now is None else str(now), "bad" if over else None
+            "—" if f.threads is None else str(f.threads), "bad" if over else None
         )
-        lat = self.query_one(LatencyPanel).latest
-        p99 = lat.interval.p99 if lat and lat.interval.count else None
+        p99 = f.p99_ns
         self.query_one("#fig-p99", BigFigure).show("—" if p99 is None else f"{p99 / 1000:.2f}")
-        cps = lat.calls_per_second if lat else None
+        cps = f.calls_per_second
         self.query_one("#fig-rate", BigFigure).show("—" if cps is None else f"{cps / 1000:.0f}")
 
     # actions (rustlings' keys)
