@@ -63,7 +63,7 @@ def test_a_round_against_recent_reference_runs_takes_their_median() -> None:
 def test_the_sequential_rule_stops_only_when_rounds_agree() -> None:
     t = Target("r", "throughput-ratio", "r", "x", min=1.0, band=0.1)
     assert settled(t, [1.5])  # far outside the band: one round decides
-    assert not settled(t, [1.15])  # outside the band, but near it: one more
+    assert not settled(t, [1.15])  # outside the band, but within twice it: one more
     assert settled(t, [1.15, 1.2])
     assert not settled(t, [1.15, 0.8])  # the rounds disagree
     assert not settled(t, [1.05, 1.3])  # one round inside the band

@@ -6,6 +6,8 @@ turn it all into verdicts. Every step is an event on one callback
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import tempfile
 import time
@@ -149,8 +151,10 @@ class ExerciseCheck:
         timeout: float | None = None,
         live: LiveDetail | None = None,
         reference: ReferenceRuns | None = None,
+        sequential: bool = True,
     ) -> None:
         self.ex, self.source, self.tc = ex, source, tc
+        self.sequential = sequential  # stop once the rounds settle (False: always scenario.rounds)
         self.emit = emit
         self.seconds = seconds
         self.timeout = timeout or ex.scenario.timeout
@@ -189,17 +193,37 @@ class ExerciseCheck:
                 result.error, result.details = error, details
             return result
 
-        build_res = await runner.build(self.source)
-        result.build = build_res
-        if not build_res.ok:
-            diags = "\n".join(str(d) for d in build_res.diagnostics) or build_res.log
-            return finish(build_res.error, diags)
-
+        # the static work runs beside the build: none of it is measured
         static = [t for t in targets if t.kind in STATIC_KINDS]
+        graph_task = (
+            asyncio.create_task(call_graph(ex, self.source, self.tc, workdir / "calls"))
+            if any(t.kind == "no-call" for t in static)
+            else None
+        )
+        vet_task = (
+            asyncio.create_task(vet(ex, self.source, self.tc, workdir / "vet"))
+            if self.source.kind == "workspace"
+            else None
+        )
+        try:
+            build_res = await runner.build(self.source)
+            result.build = build_res
+            if not build_res.ok:
+                diags = "\n".join(str(d) for d in build_res.diagnostics) or build_res.log
+                return finish(build_res.error, diags)
+            graph = await graph_task if graph_task else None
+            result.vet = await vet_task if vet_task else []
+        finally:
+            for task in (graph_task, vet_task):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
+
         if static:
-            graph = await call_graph(ex, self.source, self.tc, workdir / "calls")
             for t in static:
                 if t.kind == "no-call":
+                    assert graph is not None
                     self._judged(verdicts, judge_no_call(t, graph, ex.editable))
                 else:
                     self._judged(verdicts, judge_not_inlined(t, build_res))
@@ -211,10 +235,6 @@ class ExerciseCheck:
                 return finish(error, details)
             for t in measured:
                 self._judged(verdicts, self._final(t, result))
-
-        if self.source.kind == "workspace":
-            self.emit(Status("", "go vet"))
-            result.vet = await vet(ex, self.source, self.tc, workdir / "vet")
 
         for t in targets:
             if t.kind == "go-test":
@@ -290,7 +310,7 @@ class ExerciseCheck:
                 self._ratios[t.id].append(r)
                 if r is not None:
                     self.emit(RoundCompared("starter", t.id, n, r))
-            if all(settled(t, self._ratios[t.id]) for t in ratio):
+            if self.sequential and all(settled(t, self._ratios[t.id]) for t in ratio):
                 return None, ""
             if n < ex.scenario.rounds:
                 continue

@@ -135,15 +135,15 @@ def judge_ratio(t: Target, ratios: list[float | None]) -> Verdict:
 
 
 def settled(t: Target, ratios: list[float | None]) -> bool:
-    """The sequential rule: no more rounds are needed once two rounds (or one
-    far from the limit) agree outside the dead band on the same side."""
+    """The sequential rule: no more rounds are needed once two rounds agree
+    outside the dead band on the same side, or one lies beyond twice the band."""
     known = [r for r in ratios if r is not None]
     if not known:
         return False
     sides = {_judge(t, r, t.band) for r in known}
     if len(sides) != 1 or INCONCLUSIVE in sides:
         return False
-    return len(known) >= 2 or _judge(t, known[0], 3 * t.band) != INCONCLUSIVE
+    return len(known) >= 2 or _judge(t, known[0], 2 * t.band) != INCONCLUSIVE
 
 
 def judge_measured(t: Target, runs: list[RunMetrics]) -> Verdict:
