@@ -16,7 +16,16 @@ from pathlib import Path
 
 from probes.frames import Frame, Tick
 from workshop.engine import paths
-from workshop.engine.build import BuildResult, Diagnostic, Source, build, call_graph, go_test, vet
+from workshop.engine.build import (
+    BuildResult,
+    Diagnostic,
+    Source,
+    build,
+    call_graph,
+    compile_tests,
+    run_tests,
+    vet,
+)
 from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
 from workshop.engine.events import (
     Built,
@@ -205,6 +214,12 @@ class ExerciseCheck:
             if self.source.kind == "workspace"
             else None
         )
+        test_tasks = {
+            race: asyncio.create_task(
+                compile_tests(ex, self.source, self.tc, workdir / f"test-{race}", race)
+            )
+            for race in {bool(t.params.get("race")) for t in targets if t.kind == "go-test"}
+        }
         try:
             build_res = await runner.build(self.source)
             result.build = build_res
@@ -213,12 +228,10 @@ class ExerciseCheck:
                 return finish(build_res.error, diags)
             graph = await graph_task if graph_task else None
             result.vet = await vet_task if vet_task else []
-        finally:
-            for task in (graph_task, vet_task):
-                if task is not None and not task.done():
-                    task.cancel()
-                    with contextlib.suppress(BaseException):
-                        await task
+            # nothing may compile while the scenario is measured
+            tests = {race: await task for race, task in test_tasks.items()}
+        finally:  # whatever was not awaited (a failed build, a cancel) is stopped
+            await _cancel(graph_task, vet_task, *test_tasks.values())
 
         if static:
             for t in static:
@@ -240,7 +253,7 @@ class ExerciseCheck:
             if t.kind == "go-test":
                 race = bool(t.params.get("race"))
                 self.emit(Status("", "the exercise's Go tests" + (" under -race" if race else "")))
-                res = await go_test(ex, self.source, self.tc, workdir / "test", race)
+                res = await run_tests(ex, self.tc, tests[race])
                 self._judged(verdicts, judge_go_test(t, res))
                 if not res.passed:
                     result.details = (result.details + "\n" + res.output).strip()
@@ -317,6 +330,16 @@ class ExerciseCheck:
             unsure = any(judge_ratio(t, self._ratios[t.id]).status == INCONCLUSIVE for t in ratio)
             if not unsure or n >= ex.scenario.max_rounds:
                 return None, ""
+
+
+async def _cancel(*tasks: asyncio.Task | None) -> None:
+    """Cancel work started beside the build that is no longer wanted (its
+    processes are killed by run_captured)."""
+    for task in tasks:
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
 
 
 async def measure_reference(
