@@ -98,8 +98,8 @@ def suite(ids: list[str]) -> None:
 def verdict(repeat: int, ids: list[str]) -> None:
     from workshop.engine.build import Source
     from workshop.engine.catalog import load_catalog, resolve
-    from workshop.engine.check import ExerciseCheck, measure_reference
-    from workshop.engine.reference import ReferenceRuns
+    from workshop.engine.check import ExerciseCheck, measure_references
+    from workshop.engine.reference import References
     from workshop.engine.toolchain import find
 
     catalog = load_catalog()
@@ -115,13 +115,11 @@ def verdict(repeat: int, ids: list[str]) -> None:
             ws.mkdir()
             times: dict[str, list[float]] = {"before": [], "after": []}
             rounds: dict[str, list[int]] = {"before": [], "after": []}
-            reference = ReferenceRuns()
+            references = References()
             for i in range(repeat):
                 for mode in ("before", "after"):
                     if mode == "after":  # what the workshop does while the learner reads
-                        missing = ex.scenario.rounds - len(reference.fresh())
-                        if missing > 0:
-                            asyncio.run(measure_reference(ex, tc, reference, missing))
+                        asyncio.run(measure_references(ex, tc, references))
                     for name in ex.editable:  # a save: the solution, edited
                         text = ex.solution_file(name).read_text()
                         (ws / name).write_text(text + f"\n// save {i} {mode} {time.time_ns()}\n")
@@ -129,7 +127,7 @@ def verdict(repeat: int, ids: list[str]) -> None:
                         ex,
                         Source("workspace", ws),
                         tc,
-                        reference=reference if mode == "after" else None,
+                        references=references if mode == "after" else None,
                         sequential=mode == "after",
                     )
                     r = asyncio.run(check.run())

@@ -223,6 +223,12 @@ def load_exercise(directory: Path) -> Exercise:
         env={str(k): str(v) for k, v in sc.get("env", {}).items()},
         topology=sc.get("topology"),
     )
+    variants = _variants(directory, editable, targets)
+    names = {"starter", "solution", *(v.name for v in variants)}
+    for t in targets:
+        against = t.params.get("against", "starter")
+        if t.kind in RATIO_KINDS and against not in names:
+            raise CatalogError(f"{where} target '{t.id}': 'against' names no source: {against}")
     return Exercise(
         id=ex_id,
         number=int(m.group(1)),
@@ -234,7 +240,7 @@ def load_exercise(directory: Path) -> Exercise:
         scenario=scenario,
         hints=tuple(data.get("hints", [])),
         summary=str(data.get("summary", "")),
-        variants=_variants(directory, editable, targets),
+        variants=variants,
     )
 
 

@@ -42,7 +42,7 @@ from workshop.engine.events import (
 )
 from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics, distill
-from workshop.engine.reference import ReferenceRuns
+from workshop.engine.reference import References
 from workshop.engine.sandbox import ProgramRun
 from workshop.engine.targets import (
     judge_go_test,
@@ -159,7 +159,7 @@ class ExerciseCheck:
         seconds: float | None = None,
         timeout: float | None = None,
         live: LiveDetail | None = None,
-        reference: ReferenceRuns | None = None,
+        references: References | None = None,
         sequential: bool = True,
     ) -> None:
         self.ex, self.source, self.tc = ex, source, tc
@@ -168,7 +168,7 @@ class ExerciseCheck:
         self.seconds = seconds
         self.timeout = timeout or ex.scenario.timeout
         self.live = live
-        self.reference = reference
+        self.references = references  # recent runs of each reference, kept by the caller
 
     async def run(self) -> ExerciseResult:
         t0 = time.monotonic()
@@ -277,26 +277,30 @@ class ExerciseCheck:
         mine: BuildResult,
         result: ExerciseResult,
     ) -> tuple[str | None, str]:
-        """Rounds of the learner's program, each beside a starter run (or the
-        fresh reference runs), until every ratio target settles: two rounds
-        agreeing outside the dead band, at least scenario.rounds otherwise,
-        more while inconclusive, at most scenario.max_rounds."""
+        """Rounds of the learner's program, each beside a run of every
+        reference a ratio target names (or that reference's fresh runs),
+        until every ratio target settles: two rounds agreeing outside the
+        dead band, at least scenario.rounds otherwise, more while
+        inconclusive, at most scenario.max_rounds."""
         ex = self.ex
         ratio = [t for t in measured if t.kind in RATIO_KINDS]
         self._ratios: dict[str, list[float | None]] = {t.id: [] for t in ratio}
-        cached = self.reference.fresh() if self.reference and ratio else []
-        base_bin = None
-        if ratio and len(cached) < ex.scenario.rounds:
-            cached = []
-            base = await runner.build(Source("starter"))
+        cached: dict[str, list[RunMetrics]] = {}
+        binaries: dict[str, Path] = {}
+        for name in dict.fromkeys(reference_of(t) for t in ratio):
+            fresh = self.references.get(name).fresh() if self.references else []
+            if len(fresh) >= ex.scenario.rounds:
+                cached[name] = fresh
+                continue
+            base = await runner.build(reference_source(ex, name))
             if not base.ok or base.binary is None:
-                return f"the starter does not build: {base.error}", base.log
-            base_bin = base.binary
+                return f"the {name} does not build: {base.error}", base.log
+            binaries[name] = base.binary
         assert mine.binary is not None
         n = 0
         while True:
             n += 1
-            beside = " (yours, then the starter)" if base_bin else ""
+            beside = f" (yours, then the {', '.join(binaries)})" if binaries else ""
             self.emit(
                 Status(
                     "",
@@ -309,20 +313,20 @@ class ExerciseCheck:
                 return m.error, m.details
             if not ratio:
                 return None, ""
-            refs = cached
-            if base_bin is not None:
-                b = await runner.run(base_bin, "starter")
+            refs = dict(cached)
+            for name, binary in binaries.items():
+                b = await runner.run(binary, name)
                 result.starter_runs.append(b)
                 if not b.ok:
-                    return f"the starter failed: {b.error}", b.details
-                if self.reference is not None:
-                    self.reference.add(b)
-                refs = [b]
+                    return f"the {name} failed: {b.error}", b.details
+                if self.references is not None:
+                    self.references.get(name).add(b)
+                refs[name] = [b]
             for t in ratio:
-                r = round_ratio(t, m, refs)
+                r = round_ratio(t, m, refs[reference_of(t)])
                 self._ratios[t.id].append(r)
                 if r is not None:
-                    self.emit(RoundCompared("starter", t.id, n, r))
+                    self.emit(RoundCompared(reference_of(t), t.id, n, r))
             if self.sequential and all(settled(t, self._ratios[t.id]) for t in ratio):
                 return None, ""
             if n < ex.scenario.rounds:
@@ -330,6 +334,18 @@ class ExerciseCheck:
             unsure = any(judge_ratio(t, self._ratios[t.id]).status == INCONCLUSIVE for t in ratio)
             if not unsure or n >= ex.scenario.max_rounds:
                 return None, ""
+
+
+def reference_of(t: Target) -> str:
+    """What a ratio target compares against: "starter" (the default),
+    "solution", or the name of one of the exercise's variants."""
+    return str(t.params.get("against", "starter"))
+
+
+def reference_source(ex: Exercise, name: str) -> Source:
+    if name in ("starter", "solution"):
+        return Source(name)
+    return Source.variant(ex.variant(name))
 
 
 async def _cancel(*tasks: asyncio.Task | None) -> None:
@@ -342,24 +358,37 @@ async def _cancel(*tasks: asyncio.Task | None) -> None:
                 await task
 
 
-async def measure_reference(
-    ex: Exercise, tc: Toolchain, reference: ReferenceRuns, runs: int, seconds: float | None = None
-) -> None:
-    """`runs` more runs of the starter into `reference`: the workshop calls it
-    while the learner reads or edits, so that a save need not measure the
-    starter beside their code."""
+async def measure_references(
+    ex: Exercise, tc: Toolchain, references: References, seconds: float | None = None
+) -> bool:
+    """Runs of every reference the exercise's ratio targets name, until each
+    holds scenario.rounds fresh ones, or one more run of the stalest when all
+    do: the workshop calls it while the learner reads or edits, so that a
+    save need not measure the references beside their code. False when
+    nothing was needed."""
+    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if t.kind in RATIO_KINDS))
+    want = {n: ex.scenario.rounds - len(references.get(n).fresh()) for n in names}
+    if names and all(w <= 0 for w in want.values()):
+        stalest = max(names, key=lambda n: references.get(n).age() or 0.0)
+        if (references.get(stalest).age() or 0.0) < references.get(stalest).max_age / 2:
+            return False
+        want[stalest] = 1
     workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-ref-{ex.id}-", dir=paths.cache_dir()))
     try:
         runner = ScenarioRunner(ex, tc, ignore, workdir, seconds, ex.scenario.timeout, None)
-        base = await runner.build(Source("starter"))
-        for _ in range(runs if base.binary is not None else 0):
-            assert base.binary is not None
-            m = await runner.run(base.binary, "starter")
-            if not m.ok:
-                return
-            reference.add(m)
+        for name, runs in want.items():
+            if runs <= 0:
+                continue
+            base = await runner.build(reference_source(ex, name))
+            for _ in range(runs if base.binary is not None else 0):
+                assert base.binary is not None
+                m = await runner.run(base.binary, name)
+                if not m.ok:
+                    break
+                references.get(name).add(m)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return bool(names)
 
 
 async def check_all(

@@ -1,4 +1,5 @@
-"""Recent runs of the reference (the starter) on this machine, so that a save
+"""Recent runs of the references (the starter, or another source a ratio
+target names) on this machine, so that a save
 in the workshop need not measure the starter again: the app measures it when
 an exercise opens, while the learner reads, and refreshes it while they edit.
 A check uses the runs only while they are fresh, and each one it measures
@@ -39,3 +40,14 @@ class ReferenceRuns:
     def age(self) -> float | None:
         """Seconds since the newest run, or None without one."""
         return time.monotonic() - self._runs[-1][0] if self._runs else None
+
+
+@dataclass
+class References:
+    """ReferenceRuns by reference name ("starter", "solution", a variant)."""
+
+    max_age: float = 120.0
+    _by_name: dict[str, ReferenceRuns] = field(default_factory=dict)
+
+    def get(self, name: str) -> ReferenceRuns:
+        return self._by_name.setdefault(name, ReferenceRuns(self.max_age))

@@ -31,10 +31,10 @@ from workshop.app.screens._app import pinlab
 from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.engine.build import Source
 from workshop.engine.catalog import RATIO_KINDS, Exercise
-from workshop.engine.check import ExerciseCheck, ExerciseResult, measure_reference
+from workshop.engine.check import ExerciseCheck, ExerciseResult, measure_references
 from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
 from workshop.engine.live import LiveDetail
-from workshop.engine.reference import ReferenceRuns
+from workshop.engine.reference import References
 from workshop.engine.targets import not_measured
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
@@ -81,7 +81,7 @@ class ExerciseScreen(Screen[None]):
         self.last_save: Save | None = None
         self.last_build_seconds: float | None = None  # of the learner's code
         self.watch_mode = "starting"
-        self.reference = ReferenceRuns()  # the starter's recent runs, for ratio targets
+        self.references = References()  # recent runs of what ratio targets compare against
         self.measuring_reference = False
         self._hint = 0
         self._save_while_away = False
@@ -257,7 +257,7 @@ class ExerciseScreen(Screen[None]):
                 emit,
                 app.seconds,
                 live=live,
-                reference=self.reference,
+                references=self.references,
             ).run()
         except asyncio.CancelledError:
             raise
@@ -310,17 +310,13 @@ class ExerciseScreen(Screen[None]):
     @work(exclusive=True, group="reference", exit_on_error=False)
     async def _refresh_reference(self) -> None:
         app = pinlab(self)
-        ref = self.reference
         try:
             while True:
-                missing = self.ex.scenario.rounds - len(ref.fresh())
-                age = ref.age()
-                if missing <= 0 and age is not None and age < ref.max_age / 2:
-                    self.measuring_reference = False
-                    await asyncio.sleep(ref.max_age / 2 - age)
-                    continue
                 self.measuring_reference = True
-                await measure_reference(self.ex, app.toolchain, ref, max(1, missing), app.seconds)
+                ran = await measure_references(self.ex, app.toolchain, self.references, app.seconds)
+                self.measuring_reference = False
+                if not ran:
+                    await asyncio.sleep(5.0)
         finally:
             self.measuring_reference = False
 
