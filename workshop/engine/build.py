@@ -299,7 +299,7 @@ async def call_graph(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path)
     tool = await _tool("pincalls", tc)
     overlay = write_overlay(ex, source, out_dir / "overlay-calls.json")
     res = await run_captured(
-        [str(tool), "-overlay", str(overlay), f"./{ex.id}"],
+        [str(tool), "-overlay", str(overlay), f"./{ex.id}/..."],
         cwd=paths.EXERCISES,
         env=tc.env(),
         timeout=BUILD_TIMEOUT,

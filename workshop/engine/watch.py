@@ -65,8 +65,9 @@ def fingerprint(folder: Path, names: Iterable[str]) -> Fingerprint:
 def native_events(
     folder: Path, relevant: Callable[[Change, str], bool], stop: asyncio.Event
 ) -> AsyncIterator[object]:
-    """watchfiles' native watcher on the folder alone (not its subfolders)."""
-    return awatch(folder, watch_filter=relevant, recursive=False, step=20, stop_event=stop)
+    """watchfiles' native watcher on the folder and its subfolders (an
+    exercise may keep editable files in a package below its own)."""
+    return awatch(folder, watch_filter=relevant, recursive=True, step=20, stop_event=stop)
 
 
 class SaveWatcher:
@@ -98,7 +99,8 @@ class SaveWatcher:
         self._stop = asyncio.Event()
 
     def relevant(self, change: Change, path: str) -> bool:
-        return os.path.basename(path) in self.names
+        """An event on an editable file, named relative to the folder."""
+        return os.path.relpath(path, self.folder).replace(os.sep, "/") in self.names
 
     async def _native(self) -> None:
         async for _changes in self._event_source(self.folder, self.relevant, self._stop):
