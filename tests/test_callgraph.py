@@ -10,7 +10,7 @@ import pytest
 from workshop.engine.build import Source, call_graph
 from workshop.engine.callgraph import CallGraph, Node, Ref
 from workshop.engine.catalog import Exercise, Target, resolve
-from workshop.engine.targets import judge_no_call
+from workshop.engine.targets import judge_no_call, judge_no_import
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import MET, MISSED
 
@@ -104,3 +104,22 @@ def test_except_stops_the_walk() -> None:
     )
     v = judge_no_call(anywhere, graph, ("api.go", "pool.go"))
     assert v.value == 1 and "other → runtime.LockOSThread" in v.detail
+
+
+async def test_no_import_sees_cgo(
+    tmp_path: Path, catalog: list[Exercise], toolchain: Toolchain
+) -> None:
+    """`import "C"` is hidden behind cgo's generated files; the check still sees it."""
+    ex = resolve(catalog, "07")  # a cgo exercise: its driver imports "C" already
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    lookup = ex.solution_file("lookup.go").read_text()
+    (ws / "lookup.go").write_text(
+        lookup.replace("package main\n", 'package main\n\nimport "C"\n', 1)
+    )
+    graph = await call_graph(ex, Source("workspace", ws), toolchain, tmp_path / "out")
+    t = Target("no-cgo", "no-import", "no cgo", "imports", max=0, params={"import": ["C"]})
+    v = judge_no_import(t, graph, ex.editable)
+    assert v.status == MISSED and 'lookup.go imports "C"' in v.detail
+    clean = await call_graph(ex, Source("solution"), toolchain, tmp_path / "out2")
+    assert judge_no_import(t, clean, ex.editable).status == MET

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ class Reach:
 @dataclass(frozen=True)
 class CallGraph:
     nodes: dict[str, Node]
+    imports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> paths
 
     @classmethod
     def from_json(cls, text: str) -> CallGraph:
-        raw = json.loads(text)["nodes"]
+        data = json.loads(text)
+        raw = data["nodes"]
+        imports = {f: tuple(paths) for f, paths in (data.get("imports") or {}).items()}
         return cls(
             {
                 name: Node(
@@ -59,7 +62,8 @@ class CallGraph:
                     ),
                 )
                 for name, n in raw.items()
-            }
+            },
+            imports,
         )
 
     def functions_in(self, files: set[str]) -> list[str]:

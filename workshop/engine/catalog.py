@@ -13,7 +13,8 @@ from workshop.engine import paths
 
 # Target kinds the evaluator knows; see workshop/targets.py.
 TARGET_KINDS = {
-    "no-call",  # a named function no longer calls something (by AST)
+    "no-call",  # no function named reaches a call (reference graph, by type information)
+    "no-import",  # the editable files import none of some packages ("C" is cgo)
     "not-inlined",  # a named function is not inlined (go build -gcflags=-m)
     "go-test",  # the exercise's own Go tests pass (optionally under -race)
     "threads-above-baseline",  # peak OS threads minus the idle baseline
@@ -140,7 +141,7 @@ def _target(raw: dict[str, Any], where: str) -> Target:
         )
     known = {"id", "kind", "label", "unit", "max", "min", "band"}
     lo, hi = raw.get("min"), raw.get("max")
-    if kind not in {"no-call", "not-inlined", "go-test"} and lo is None and hi is None:
+    if kind not in {"no-call", "no-import", "not-inlined", "go-test"} and lo is None and hi is None:
         raise CatalogError(f"{where}: needs 'min' or 'max'")
     return Target(
         id=tid,

@@ -48,6 +48,7 @@ from workshop.engine.targets import (
     judge_go_test,
     judge_measured,
     judge_no_call,
+    judge_no_import,
     judge_not_inlined,
     judge_ratio,
     not_measured,
@@ -57,7 +58,7 @@ from workshop.engine.targets import (
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import INCONCLUSIVE, MISSED, Verdict
 
-STATIC_KINDS = {"no-call", "not-inlined"}
+STATIC_KINDS = {"no-call", "no-import", "not-inlined"}
 
 
 @dataclass
@@ -206,7 +207,7 @@ class ExerciseCheck:
         static = [t for t in targets if t.kind in STATIC_KINDS]
         graph_task = (
             asyncio.create_task(call_graph(ex, self.source, self.tc, workdir / "calls"))
-            if any(t.kind == "no-call" for t in static)
+            if any(t.kind in ("no-call", "no-import") for t in static)
             else None
         )
         vet_task = (
@@ -238,6 +239,9 @@ class ExerciseCheck:
                 if t.kind == "no-call":
                     assert graph is not None
                     self._judged(verdicts, judge_no_call(t, graph, ex.editable))
+                elif t.kind == "no-import":
+                    assert graph is not None
+                    self._judged(verdicts, judge_no_import(t, graph, ex.editable))
                 else:
                     self._judged(verdicts, judge_not_inlined(t, build_res))
 

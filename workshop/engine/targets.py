@@ -76,6 +76,15 @@ def judge_no_call(t: Target, graph: CallGraph, editable: tuple[str, ...]) -> Ver
     return verdict(t, float(len(found)), detail)
 
 
+def judge_no_import(t: Target, graph: CallGraph, editable: tuple[str, ...]) -> Verdict:
+    """The editable files import none of `import` (a path or a list; "C" is
+    cgo)."""
+    banned = t.params.get("import")
+    paths = {banned} if isinstance(banned, str) else set(banned or [])
+    found = [f'{f} imports "{p}"' for f in editable for p in graph.imports.get(f, ()) if p in paths]
+    return verdict(t, float(len(found)), "; ".join(found))
+
+
 def judge_not_inlined(t: Target, build: BuildResult) -> Verdict:
     fn = str(t.params.get("function"))
     inlined = fn in build.inlined

@@ -14,7 +14,9 @@
 // {"to": "runtime.LockOSThread", "file": "compute.go", "line": 12}]}}}.
 // Names in the exercise's main package are "f", "T.m" and "var x"; in a
 // package below it they carry its path: "store.Put", "store.DB.Get",
-// "var store.cache". Files are relative to the exercise's folder.
+// "var store.cache". Files are relative to the exercise's folder. It also
+// prints each file's imports as written ("imports": {"api.go": ["C", "fmt"]}),
+// `import "C"` included.
 package main
 
 import (
@@ -22,11 +24,13 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -124,9 +128,36 @@ func main() {
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	if err := enc.Encode(map[string]any{"nodes": out}); err != nil {
+	if err := enc.Encode(map[string]any{"nodes": out, "imports": imports(pkgs, overlay, rootDir)}); err != nil {
 		fail(err)
 	}
+}
+
+// imports reads each Go file's import paths as written (go/packages hides
+// `import "C"` behind cgo's generated files, so the files are parsed again).
+func imports(pkgs []*packages.Package, overlay map[string][]byte, rootDir string) map[string][]string {
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	for _, p := range pkgs {
+		for _, name := range p.GoFiles {
+			var src any
+			if b, ok := overlay[name]; ok {
+				src = b
+			}
+			f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+			if err != nil {
+				continue
+			}
+			paths := []string{}
+			for _, spec := range f.Imports {
+				if path, err := strconv.Unquote(spec.Path.Value); err == nil {
+					paths = append(paths, path)
+				}
+			}
+			out[relFile(rootDir, name)] = paths
+		}
+	}
+	return out
 }
 
 func fail(err error) {
