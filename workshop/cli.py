@@ -12,7 +12,17 @@ from workshop.engine import paths
 from workshop.engine.catalog import CatalogError, Exercise, load_catalog, resolve
 from workshop.engine.toolchain import ToolchainError
 
-SUBCOMMANDS = {"check", "init", "reset", "list", "probe", "present", "serve", "workshop"}
+SUBCOMMANDS = {
+    "calibrate",
+    "check",
+    "init",
+    "reset",
+    "list",
+    "probe",
+    "present",
+    "serve",
+    "workshop",
+}
 
 
 def _global_options(default: bool) -> argparse.ArgumentParser:
@@ -71,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--count", type=int, default=0, help="samples to take (0: until it exits)")
     pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     pr.add_argument("--format", choices=["text", "json"], default="text")
+
+    cal = sub.add_parser(
+        "calibrate",
+        parents=common,
+        help="measure the cost card: what pinning costs on this machine",
+    )
+    cal.add_argument("--again", action="store_true", help="measure even if a card is kept")
+    cal.add_argument("--format", choices=["text", "json"], default="text")
 
     seconds_help = "override each scenario's load duration (demos)"
     w = sub.add_parser("workshop", parents=common, help="open the workshop (the default)")
@@ -168,6 +186,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from workshop.engine import costcard, toolchain
+
+    tc = toolchain.find()
+    card = None if args.again else costcard.load_card(tc)
+    if card is None:
+        print("measuring the cost card (about 20 s)…", file=sys.stderr, flush=True)
+        try:
+            card = asyncio.run(costcard.calibrate(tc))
+        except costcard.CalibrationError as exc:
+            print(f"pinlab: {exc}", file=sys.stderr)
+            return 1
+    print(card.to_json() if args.format == "json" else costcard.to_text(card))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     words = _normalise(list(sys.argv[1:] if argv is None else argv))
     cmd: list[str] = []
@@ -180,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check":
             return cmd_check(args)
+        if command == "calibrate":
+            return cmd_calibrate(args)
         if command == "init":
             return cmd_init(args)
         if command == "reset":

@@ -271,7 +271,7 @@ async def go_test(
 _tool_lock = asyncio.Lock()
 
 
-async def _tool(name: str, tc: Toolchain) -> Path:
+async def tool(name: str, tc: Toolchain) -> Path:
     """A helper command from exercises/tools, built once per source and toolchain."""
     src = paths.EXERCISES / "tools" / name
     digest = hashlib.sha256(tc.version.encode())
@@ -296,10 +296,10 @@ async def _tool(name: str, tc: Toolchain) -> Path:
 async def call_graph(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> CallGraph:
     """The reference graph of the exercise's package, with the source's files,
     resolved by type information (exercises/tools/pincalls)."""
-    tool = await _tool("pincalls", tc)
+    pincalls = await tool("pincalls", tc)
     overlay = write_overlay(ex, source, out_dir / "overlay-calls.json")
     res = await run_captured(
-        [str(tool), "-overlay", str(overlay), f"./{ex.id}/..."],
+        [str(pincalls), "-overlay", str(overlay), f"./{ex.id}/..."],
         cwd=paths.EXERCISES,
         env=tc.env(),
         timeout=BUILD_TIMEOUT,
