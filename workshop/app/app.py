@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.app.themes import PROJECTION, THEMES, WORKSHOP
-from workshop.engine import paths
+from workshop.engine import costcard, paths
 from workshop.engine.catalog import Exercise
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.workspace import SOLVED, Workspace
@@ -26,6 +26,7 @@ class PinlabApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("p", "toggle_projection", "projection"),
+        Binding("k", "cost_card", "cost card"),
     ]
 
     def __init__(
@@ -50,6 +51,7 @@ class PinlabApp(App[None]):
         self.watch_saves = watch
         self.check_on_open = check_on_open
         self._open_exercise = open_exercise
+        self.cost_card = costcard.load_card(toolchain)  # None until measured here
 
     @property
     def workspace_root(self) -> Path:
@@ -109,12 +111,21 @@ class PinlabApp(App[None]):
             self.action_toggle_projection,
         )
         yield SystemCommand("Check all exercises", "Run every exercise's check (c)", self.check_all)
+        yield SystemCommand(
+            "Cost card", "What pinning costs on this machine (k)", self.action_cost_card
+        )
         for ex in self.catalog:
             yield SystemCommand(
                 f"Open {ex.id}",
                 f"{ex.title} ({ex.difficulty}, {self.workspace.status(ex)})",
                 partial(self.open_exercise, ex),
             )
+
+    def action_cost_card(self) -> None:
+        from workshop.app.screens.cost_card import CostCardScreen
+
+        if not isinstance(self.screen, CostCardScreen):
+            self.push_screen(CostCardScreen())
 
     def check_all(self) -> None:
         from workshop.app.screens.check_all import CheckAllScreen
