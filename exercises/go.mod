@@ -4,6 +4,8 @@ go 1.24.0
 
 require github.com/HdrHistogram/hdrhistogram-go v1.4.0
 
+require github.com/tetratelabs/wazero v1.11.0
+
 require (
 	golang.org/x/mod v0.30.0 // indirect
 	golang.org/x/sync v0.18.0 // indirect
