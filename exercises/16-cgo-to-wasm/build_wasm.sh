@@ -5,9 +5,10 @@
 #   ./build_wasm.sh [OUTPUT]     (default: lz.wasm beside this script)
 #
 # Needs clang and wasm-ld (Debian: apt-get install clang lld). The shipped
-# lz.wasm was built with Debian's clang 14.0.6 (bookworm); other clang
-# versions build a module that computes the same bytes but is not the same
-# file. tests/test_wasm_module.py rebuilds it and compares.
+# lz.wasm was built with Debian's clang 14.0.6 (bookworm), which its
+# producers section records; another clang version builds a module that
+# computes the same bytes but is not the same file. tests/test_wasm_module.py
+# rebuilds it with the same version and compares.
 #
 # -ffreestanding: without it clang turns lz.c's zeroing and copying loops
 # into calls to memset and memcpy, which no libc provides here (wasm-ld:
