@@ -68,7 +68,7 @@ func TestConcurrentCallersGetTheirOwnBytes(t *testing.T) {
 					return
 				}
 				if !bytes.Equal(out, exp[k]) {
-					errs <- fmt.Errorf("input %d (%d bytes): %d output bytes differ from the C library's %d",
+					errs <- fmt.Errorf("input %d (%d bytes): the %d-byte output differs from the C library's %d bytes",
 						k, len(ins[k]), len(out), len(exp[k]))
 					return
 				}

@@ -55,7 +55,8 @@ func New(workers int) (*Compressor, error) {
 }
 
 func newInstance(ctx context.Context, rt wazero.Runtime, compiled wazero.CompiledModule) (*instance, error) {
-	// An empty name: several instances of one module may live side by side.
+	// No name: a runtime refuses a second instance under the same name
+	// ("module[lz] has already been instantiated").
 	mod, err := rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
 	if err != nil {
 		return nil, err
