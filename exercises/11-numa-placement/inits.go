@@ -1,20 +1,23 @@
 // Was each device's context created on a thread already confined to the
 // device's socket (pristine, like the driver)? The device library records
-// a context's thread only when Init returns, so the watcher samples, while
-// NewPool runs, every thread's affinity mask and every device's context
-// thread. Afterwards, the samples of a device's context thread taken while
-// its Init was under way (before the library recorded it, well after the
-// Init began) say where that thread was allowed to run then.
+// a context's thread when its Init is done, just before Init returns. So
+// the watcher samples, while NewPool runs, every thread's affinity mask and
+// then every device's context thread. A thread seen confined in a sample
+// taken before the library named it was confined while its Init ran: the
+// masks are read before the owners, so a mask narrowed after Init returned
+// only shows up in samples that already name the thread.
 package main
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// initSample is one look at the process: when, each thread's mask, each
+// initSample is one look at the process: each thread's mask, then each
 // device's context thread (0: none yet).
 type initSample struct {
-	at     time.Time
 	masks  map[int]cpuMask
 	owners []int
 }
@@ -29,13 +32,20 @@ func watchInits(interval time.Duration) *initWatch {
 	w := &initWatch{make(chan struct{}), make(chan []initSample, 1)}
 	go func() {
 		var out []initSample
+		tids := map[string]int{} // /proc/self/task entry -> TID as this process sees it
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			s := initSample{at: time.Now(), masks: map[int]cpuMask{}}
-			for _, task := range tasks() {
-				if m, err := threadAffinity(task.tid); err == nil {
-					s.masks[task.tid] = m
+			s := initSample{masks: map[int]cpuMask{}}
+			ents, _ := os.ReadDir("/proc/self/task")
+			for _, e := range ents {
+				tid, ok := tids[e.Name()]
+				if !ok {
+					tid = namespaceTID(e.Name())
+					tids[e.Name()] = tid
+				}
+				if m, err := threadAffinity(tid); err == nil {
+					s.masks[tid] = m
 				}
 			}
 			for d := range deviceSocket {
@@ -53,6 +63,24 @@ func watchInits(interval time.Duration) *initWatch {
 	return w
 }
 
+// namespaceTID is the TID of /proc/self/task/NAME as this process sees it
+// (the innermost NSpid; see tasks).
+func namespaceTID(name string) int {
+	tid, _ := strconv.Atoi(name)
+	b, err := os.ReadFile("/proc/self/task/" + name + "/status")
+	if err != nil {
+		return tid
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "NSpid:" {
+			if inner, err := strconv.Atoi(f[len(f)-1]); err == nil {
+				return inner
+			}
+		}
+	}
+	return tid
+}
+
 // stop ends the watch and returns what it saw.
 func (w *initWatch) stop() initHistory {
 	close(w.done)
@@ -62,35 +90,16 @@ func (w *initWatch) stop() initHistory {
 type initHistory []initSample
 
 // confinedDuringInit says whether thread tid, which holds dev's context,
-// was confined to cpus while that context was being created: every sample
-// of it taken from a fifth of the Init time after the Init began until
-// the last sample before the library recorded tid as dev's context thread.
-// At least two samples must fall there.
-func (h initHistory) confinedDuringInit(dev, tid int, cpus []int, initTime time.Duration) bool {
-	end := -1
-	for i, s := range h {
+// was seen confined to cpus before the device library named it dev's
+// context thread.
+func (h initHistory) confinedDuringInit(dev, tid int, cpus []int) bool {
+	for _, s := range h {
 		if dev < len(s.owners) && s.owners[dev] == tid {
-			end = i
-			break
-		}
-	}
-	if end < 0 {
-		return false
-	}
-	from := h[end].at.Add(-initTime * 4 / 5)
-	seen := 0
-	for _, s := range h[:end] {
-		if s.at.Before(from) {
-			continue
-		}
-		m, ok := s.masks[tid]
-		if !ok {
-			continue
-		}
-		if !inside(m.cpus(), cpus) {
 			return false
 		}
-		seen++
+		if m, ok := s.masks[tid]; ok && inside(m.cpus(), cpus) {
+			return true
+		}
 	}
-	return seen >= 2
+	return false
 }

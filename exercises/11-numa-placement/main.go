@@ -122,7 +122,7 @@ func main() {
 	}
 	onSocket := 0
 	for d, tid := range tids {
-		if inits.confinedDuringInit(d, tid, socketCPUs(d), initTime) {
+		if inits.confinedDuringInit(d, tid, socketCPUs(d)) {
 			onSocket++
 		}
 	}
