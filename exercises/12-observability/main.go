@@ -16,7 +16,9 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,11 +159,16 @@ func main() {
 	close(stop)
 	wg.Wait()
 
-	// The backlog runs with one P more than the pool has workers: with two
-	// Ps, the locked workers handing their Ps to one another could keep
-	// the scraper waiting until the backlog was gone.
+	// The backlog runs with one P more than the pool has workers (or
+	// PINLAB_BACKLOG_PROCS): with two Ps, the locked workers handing their
+	// Ps to one another could keep the scraper waiting until the backlog
+	// was gone.
 	h.Phase("backlog")
-	procs := runtime.GOMAXPROCS(ndev + 1)
+	procs := ndev + 1
+	if n, err := strconv.Atoi(os.Getenv("PINLAB_BACKLOG_PROCS")); err == nil && n > 0 {
+		procs = n
+	}
+	procs = runtime.GOMAXPROCS(procs)
 	h.Info("queue_depth_backlog", backlog(h, pool, ndev, &c))
 	runtime.GOMAXPROCS(procs)
 
