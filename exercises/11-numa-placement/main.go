@@ -95,7 +95,10 @@ func narrowedThreads(full cpuMask, wait time.Duration) int {
 }
 
 func main() {
-	runtime.LockOSThread() // main keeps the process's own mask
+	// Main stays on its thread, locked before the idle baseline: the
+	// runtime's template thread, started by the first LockOSThread, is then
+	// part of the baseline.
+	runtime.LockOSThread()
 	full, err := threadAffinity(0)
 	h := harness.Start("11-numa-placement")
 	if err != nil {
