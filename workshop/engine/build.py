@@ -224,15 +224,18 @@ async def compile_tests(
 
 
 async def run_tests(
-    ex: Exercise, tc: Toolchain, tests: TestBinary, timeout: float = 240.0
+    ex: Exercise, tc: Toolchain, tests: TestBinary, timeout: float = 240.0, run: str = ""
 ) -> GoTestResult:
     """Run compiled tests as `go test -json` would (test2json), in the
-    exercise's folder, and read which failed and whether a race was found."""
+    exercise's folder (only those matching `run`, a -test.run pattern, when
+    given), and read which failed and whether a race was found."""
     if tests.path is None:
         return GoTestResult(False, tests.seconds, (), 0, tests.output, "tests do not compile")
     t0 = time.monotonic()
     argv = [tc.go, "tool", "test2json", "-t", str(tests.path), "-test.v=test2json"]
     argv += ["-test.count=1", f"-test.timeout={int(timeout * 0.8)}s"]
+    if run:
+        argv.append(f"-test.run={run}")
     res = await run_captured(argv, cwd=ex.directory, env=tc.env(), timeout=timeout)
     failed: list[str] = []
     text: list[str] = []
