@@ -5,7 +5,8 @@ package main
 //	cd exercises && go test -run '^$' -bench . -benchtime 1x ./13-audit-pins/
 //
 // InFlight/N sends N requests at once and reports the peak number of OS
-// threads above the count before (the starter: one per request in flight).
+// threads above the count the process had before its first benchmark (idle
+// threads from an earlier run are reused, so the figure does not add up).
 // PoolUtilisation idles for 300 ms (as the driver's baseline phase does),
 // then runs a bare pool of four pinned workers, one per device, on two Ps
 // for a second with 64 requesters always waiting, and reports how busy the
@@ -24,7 +25,11 @@ import (
 	"pinlab/exercises/harness"
 )
 
+// threadsAtStart is the process's thread count before any benchmark ran.
+var threadsAtStart = sync.OnceValue(harness.SelfThreads)
+
 func BenchmarkInFlight(b *testing.B) {
+	threadsAtStart()
 	for _, n := range []int{64, 256, 1024} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			svc, err := NewService()
@@ -33,7 +38,6 @@ func BenchmarkInFlight(b *testing.B) {
 			}
 			defer svc.Close()
 			for b.Loop() {
-				base := harness.SelfThreads()
 				var peak atomic.Int64
 				stop := make(chan struct{})
 				sampled := make(chan struct{})
@@ -61,7 +65,7 @@ func BenchmarkInFlight(b *testing.B) {
 				wg.Wait()
 				close(stop)
 				<-sampled
-				b.ReportMetric(float64(peak.Load()-int64(base)), "threads")
+				b.ReportMetric(float64(peak.Load()-int64(threadsAtStart())), "threads")
 			}
 		})
 	}
