@@ -8,6 +8,7 @@ import shlex
 import sys
 
 from workshop.engine.catalog import load_catalog
+from workshop.engine.classroom import ClassSettings
 from workshop.engine.workspace import Workspace
 
 
@@ -38,7 +39,7 @@ def run_app(args: argparse.Namespace, command: str) -> int:
     from workshop.engine import toolchain
 
     catalog = load_catalog()
-    workspace = Workspace(args.workspace)
+    workspace = Workspace(args.workspace, read_only=getattr(args, "read_only", False))
     workspace.ensure(catalog)
     app = PinlabApp(
         catalog,
@@ -47,6 +48,10 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         projection=command == "present",
         seconds=getattr(args, "seconds", None),
         open_exercise=os.environ.get("PINLAB_OPEN") or None,
+        classroom=ClassSettings.resolve(
+            getattr(args, "class_url", None), getattr(args, "name", None)
+        ),
+        read_only=getattr(args, "read_only", False),
     )
     app.run()
     return app.return_code or 0
