@@ -28,7 +28,13 @@ from workshop.app.class_app import ClassApp, catalog_words
 from workshop.app.screens.class_view import ClassViewScreen
 from workshop.engine import classroom
 from workshop.engine.catalog import Exercise
-from workshop.engine.class_local import LocalRoom, RoomUnavailable, free_port, start_gateway
+from workshop.engine.class_local import (
+    MEMORY_ONLY,
+    LocalRoom,
+    RoomUnavailable,
+    free_port,
+    start_gateway,
+)
 from workshop.engine.class_query import (
     NOT_STARTED,
     SOLVED,
@@ -213,7 +219,7 @@ def test_a_failing_push_is_said_once_retried_and_never_raises(
         pusher.close()
         pytest.skip("needs prometheus-pushgateway for the recovery")
     gw = subprocess.Popen(
-        ["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{port}"],
+        ["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{port}", *MEMORY_ONLY],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

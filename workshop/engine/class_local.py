@@ -20,6 +20,9 @@ from workshop.engine.class_query import GATEWAY_JOB
 from workshop.engine.class_setup import PROMETHEUS_YML
 
 GATEWAY_BIN, PROMETHEUS_BIN = "prometheus-pushgateway", "prometheus"
+# Debian's gateway persists to /var/lib/prometheus/pushgateway.data by default:
+# a room started here keeps nothing and reads nothing left by another
+MEMORY_ONLY = ("--persistence.file=", "--log.level=warn")
 
 
 class RoomUnavailable(RuntimeError):
@@ -61,7 +64,7 @@ class LocalRoom:
             )
         directory = Path(tempfile.mkdtemp(prefix="pinlab-room-"))
         gw_port, prom_port = free_port(), free_port()
-        gw_argv = [GATEWAY_BIN, f"--web.listen-address=127.0.0.1:{gw_port}", "--log.level=warn"]
+        gw_argv = [GATEWAY_BIN, f"--web.listen-address=127.0.0.1:{gw_port}", *MEMORY_ONLY]
         yml = PROMETHEUS_YML.format(job=GATEWAY_JOB, gateway=f"127.0.0.1:{gw_port}")
         yml = yml.replace("scrape_interval: 5s", f"scrape_interval: {scrape_interval}")
         (directory / "prometheus.yml").write_text(yml)
@@ -139,7 +142,7 @@ def start_gateway(
     if not shutil.which(GATEWAY_BIN):
         raise RoomUnavailable("needs Debian's prometheus-pushgateway")
     port = free_port()
-    argv = [GATEWAY_BIN, f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"]
+    argv = [GATEWAY_BIN, f"--web.listen-address=127.0.0.1:{port}", *MEMORY_ONLY]
     if web_config is not None:
         argv.append(f"--web.config.file={web_config}")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
