@@ -19,6 +19,7 @@ scraped every second by Debian's real prometheus, both on loopback. Reports:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import heapq
 import json
 import random
@@ -78,10 +79,8 @@ def sample_processes(
 ) -> None:
     while not stop.wait(0.5):
         for name, p in procs.items():
-            try:
+            with contextlib.suppress(psutil.Error):
                 peaks[name] = max(peaks[name], p.memory_info().rss)
-            except psutil.Error:
-                pass
 
 
 def main() -> int:
@@ -167,7 +166,8 @@ def main() -> int:
         changes = {
             s.labels["learner"]: s.value
             for s in client.query(
-                f'sum by (learner) (changes(pinlab_exercise_checks_total{{job="pinlab"}}[{window}s]))'
+                "sum by (learner) (changes("
+                f'pinlab_exercise_checks_total{{job="pinlab"}}[{window}s]))'
                 f' + count by (learner) (pinlab_exercise_checks_total{{job="pinlab"}})'
             )
         }

@@ -427,3 +427,32 @@ def test_room_config_is_valid_for_promtool(tmp_path: Path) -> None:
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+async def test_the_workshop_pushes_off_its_thread_and_says_a_failure_once(
+    tmp_path: Path, room: LocalRoom
+) -> None:
+    from test_app_support import make_app
+
+    down = ClassSettings(f"http://127.0.0.1:{free_port()}", "Offline Olga", timeout=0.5)
+    app, ws, catalog = make_app(tmp_path, check_on_open=False, watch=False, classroom=down)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.class_status is not None, 10, "the failure")
+        assert app.class_status and "cannot reach the classroom" in app.class_status
+        assert app.pusher is not None
+        app.pusher.settings = ClassSettings(room.gateway_url, "Offline Olga")  # the room is back
+        t0 = time.perf_counter()
+        ws.record(catalog[0], False, verdicts(catalog[0], 1))  # as the exercise screen does
+        assert time.perf_counter() - t0 < 0.2  # the UI thread only writes the file
+        await wait_for(pilot, lambda: app.class_status is None, 10, "the retry")
+    body = urllib.request.urlopen(room.gateway_url + "/metrics").read().decode()
+    assert 'learner="Offline Olga"' in body
+
+
+def test_pinlab_class_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["class", "--config", str(tmp_path / "room")]) == 0
+    assert (tmp_path / "room" / "prometheus.yml").exists()
+    assert "room/start.sh" in capsys.readouterr().out
+    assert cli.main(["class"]) == 2
+    assert cli.main(["--class", "http://gw:9091", "list"]) == 2  # a name is needed
+    assert "--name" in capsys.readouterr().err
