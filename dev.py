@@ -21,13 +21,16 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 MIN_GO = (1, 24)
-# Debian packages the test suite drives for real: a terminal, a browser, promtool,
-# and a room's Prometheus and Pushgateway (the classroom tests and bench_class.py).
+# Debian packages the test suite drives for real: a terminal, a browser, promtool, a room's
+# Prometheus and Pushgateway (the classroom tests and bench_class.py), and the
+# C-to-WebAssembly toolchain that proves exercise 16's module is built from its source.
 TEST_PACKAGES = {
     "tmux": "tmux",
     "chromium": "chromium",
     "promtool": "prometheus",
     "prometheus-pushgateway": "prometheus-pushgateway",
+    "clang": "clang",
+    "wasm-ld": "lld",
 }
 # Go tools the tests run, built from the module proxy into .venv/bin.
 TEST_GO_TOOLS = {"actionlint": "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"}
