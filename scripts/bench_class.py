@@ -7,7 +7,8 @@ scraped every second by Debian's real prometheus, both on loopback. Reports:
   raises one learner's checks counter by one; with a 1 s scrape and pushes
   3 s apart, every push shows as one change of some series, or as a new one),
   and learners whose final counters differ from what they pushed;
-- the class view's refresh (engine/class_query.fetch_snapshot) at N learners;
+- the class view's refresh at N learners: the queries and their aggregation
+  (engine/class_query.fetch_snapshot), then the screen drawing it (headless);
 - the gateway's and Prometheus's CPU (share of one core) and peak memory (psutil);
 - the push's cost on the learner's side: the time the caller's thread spends
   (Pusher.request), the push itself on the pusher's thread, and bytes per push.
@@ -19,6 +20,7 @@ scraped every second by Debian's real prometheus, both on loopback. Reports:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import heapq
 import json
@@ -37,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workshop.engine.catalog import load_catalog  # noqa: E402
 from workshop.engine.class_local import LocalRoom  # noqa: E402
-from workshop.engine.class_query import PromClient, fetch_snapshot  # noqa: E402
+from workshop.engine.class_query import ClassSnapshot, PromClient, fetch_snapshot  # noqa: E402
 from workshop.engine.classroom import ClassSettings, Pusher, push_progress  # noqa: E402
 
 
@@ -81,6 +83,24 @@ def sample_processes(
         for name, p in procs.items():
             with contextlib.suppress(psutil.Error):
                 peaks[name] = max(peaks[name], p.memory_info().rss)
+
+
+async def draw_seconds(snap: ClassSnapshot, order: list[str]) -> list[float]:
+    """The class view's screen drawing the room's snapshot (headless, Pilot)."""
+    from workshop.app.class_app import ClassApp
+    from workshop.app.screens.class_view import ClassViewScreen
+
+    app = ClassApp(PromClient("http://127.0.0.1:9"), refresh_seconds=3600, order=order)
+    out = []
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ClassViewScreen)
+        for _ in range(5):
+            t0 = time.perf_counter()
+            screen.show(snap)
+            await pilot.pause()
+            out.append(time.perf_counter() - t0)
+    return out
 
 
 def main() -> int:
@@ -183,6 +203,7 @@ def main() -> int:
     finally:
         room.stop()
 
+    draw = asyncio.run(draw_seconds(final[-1], order))
     failed = sum(1 for ok, _, _ in outcomes if not ok)
     wrong_final = sum(1 for lr in learners if totals.get(lr.name, 0) != lr.pushed)
     unseen = sum(max(0, lr.pushed - int(changes.get(lr.name, 0))) for lr in learners)
@@ -199,6 +220,7 @@ def main() -> int:
         "refresh_ms_final_median": round(statistics.median(f.seconds for f in final) * 1000, 1),
         "refresh_ms_final_max": round(max(f.seconds for f in final) * 1000, 1),
         "learners_in_view": len(final[-1].learners),
+        "draw_ms_median": round(statistics.median(draw) * 1000, 1),
         "gateway_cpu_pct_of_a_core": round(
             100 * (cpu1["gateway"] - cpu0["gateway"]) / run_seconds, 1
         ),
