@@ -9,6 +9,7 @@ import asyncio
 import http.server
 import io
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -203,18 +204,24 @@ def test_a_failing_push_is_said_once_retried_and_never_raises(
 ) -> None:
     ws = Workspace(tmp_path)
     ws.ensure(catalog)
-    port = free_port()  # nothing listens here yet
+    # a gateway that hangs: the kernel accepts the connection, nobody answers
+    hang = socket.socket()
+    hang.bind(("127.0.0.1", 0))
+    hang.listen(16)
+    port = hang.getsockname()[1]
     settings = ClassSettings(f"http://127.0.0.1:{port}", "Bo", timeout=0.5)
     said: list[tuple[str, bool]] = []
     pusher = Pusher(settings, ws.load_progress, lambda text, ok: said.append((text, ok)))
     pusher.RETRY = (0.3,)  # type: ignore[misc]
-    t0 = time.perf_counter()
     ws.on_record.append(pusher.request)
+    t0 = time.perf_counter()
     ws.record(catalog[0], False, verdicts(catalog[0], 1))
-    assert time.perf_counter() - t0 < 0.05  # the caller never waits for the network
+    assert time.perf_counter() - t0 < 0.3  # far less than the push's 0.5 s timeout
     wait_until(lambda: len(pusher.outcomes) >= 3, what="retries")
+    assert all(not o.ok and o.seconds >= 0.45 for o in pusher.outcomes)  # each one timed out
     assert [ok for _, ok in said] == [False]  # shown once, however many retries
     assert "cannot reach the classroom" in said[0][0]
+    hang.close()
     if not shutil.which("prometheus-pushgateway"):
         pusher.close()
         pytest.skip("needs prometheus-pushgateway for the recovery")
@@ -443,7 +450,7 @@ async def test_the_workshop_pushes_off_its_thread_and_says_a_failure_once(
         app.pusher.settings = ClassSettings(room.gateway_url, "Offline Olga")  # the room is back
         t0 = time.perf_counter()
         ws.record(catalog[0], False, verdicts(catalog[0], 1))  # as the exercise screen does
-        assert time.perf_counter() - t0 < 0.2  # the UI thread only writes the file
+        assert time.perf_counter() - t0 < 1.0  # the UI thread only writes the file
         await wait_for(pilot, lambda: app.class_status is None, 10, "the retry")
     body = urllib.request.urlopen(room.gateway_url + "/metrics").read().decode()
     assert 'learner="Offline Olga"' in body
