@@ -52,6 +52,7 @@ class Learner:
         self.index = 0
         self.progress: dict[str, Any] = {"exercises": {}}
         self.pushed = 0
+        self.rise = 0.3  # the chance that a check meets one more target
 
     def check(self, now: float) -> None:
         ex_id, targets = self.exercises[self.index % len(self.exercises)]
@@ -60,7 +61,7 @@ class Learner:
         )
         entry["checks"] += 1
         entry["last_check"] = now
-        met = min(len(targets), entry.get("met", 0) + (self.rng.random() < 0.3))
+        met = min(len(targets), entry.get("met", 0) + (self.rng.random() < self.rise))
         if met > entry["best_met"]:
             entry["best_met"], entry["progress_at"] = met, now
         entry.update(

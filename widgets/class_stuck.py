@@ -46,12 +46,13 @@ class StuckList(Widget):
         table.add_column(justify="right")
         table.add_column()
         for s in self._stuck[:20]:
-            missed = ", ".join(self._labels.get((s.exercise, t), t) for t in s.missed) or "—"
+            words = [self._labels.get((s.exercise, t), t) for t in s.missed]
+            missed = "; ".join(words[:2]) + (f" (+{len(words) - 2})" if len(words) > 2 else "")
             table.add_row(
                 self._names.get(s.learner, s.learner),
                 f"{s.exercise} {s.met}/{s.total}",
                 f"{s.minutes:.0f} min",
-                Text(f"misses: {missed}", style="yellow"),
+                Text(f"misses: {missed or '—'}", style="yellow"),
             )
         if len(self._stuck) > 20:
             table.add_row("", f"and {len(self._stuck) - 20} more", "", "")

@@ -1,6 +1,6 @@
 """How long each exercise takes the room: first check to first pass, per
-exercise, as counts in eight bins from 0 to the slowest, with the median
-and the 90th percentile."""
+exercise, as counts in eight bins from 0 to the slowest (the spread), with
+the median and the 90th percentile."""
 
 from __future__ import annotations
 
@@ -44,16 +44,18 @@ class SolveTimesPanel(Widget):
             ("solved", "right"),
             ("median", "right"),
             ("p90", "right"),
-            ("0 → slowest", "left"),
+            ("slowest", "right"),
+            ("spread", "left"),
         ):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
         for t in rows:
             med, p90 = t.median, t.p90
             table.add_row(
-                t.exercise,
+                t.exercise[:14],
                 f"{t.solved}/{t.started}",
-                "—" if med is None else f"{med:.1f} min",
-                "—" if p90 is None else f"{p90:.1f} min",
-                sparkline(t.histogram()) + ("" if not t.minutes else f" {max(t.minutes):.0f} min"),
+                "—" if med is None else f"{med:.1f}m",
+                "—" if p90 is None else f"{p90:.1f}m",
+                "—" if not t.minutes else f"{max(t.minutes):.0f}m",
+                sparkline(t.histogram()),
             )
         return table
