@@ -463,3 +463,25 @@ def test_pinlab_class_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert cli.main(["class"]) == 2
     assert cli.main(["--class", "http://gw:9091", "list"]) == 2  # a name is needed
     assert "--name" in capsys.readouterr().err
+
+
+def test_the_view_says_when_prometheus_cannot_scrape_the_gateway() -> None:
+    try:
+        room = LocalRoom.start()
+    except RoomUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        client = PromClient(room.prometheus_url)
+        assert fetch_snapshot(client).problems == []
+        room.gateway.terminate()  # the gateway goes away; Prometheus stays
+        room.gateway.wait()
+        wait_until(lambda: fetch_snapshot(client).gateway_up is False, what="up == 0")
+        (problem,) = fetch_snapshot(client).problems
+        assert "cannot scrape the Pushgateway" in problem
+        room.prometheus.terminate()
+        room.prometheus.wait()
+        snap = fetch_snapshot(client)
+        assert snap.error and snap.problems == [snap.error]
+        assert f"cannot reach Prometheus at {room.prometheus_url}" in snap.error
+    finally:
+        room.stop()
