@@ -4,6 +4,9 @@ stood in for by a GpuInfo, since most test machines have no GPU)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -11,18 +14,21 @@ from textual.widget import Widget
 
 from probes.churn import Churn
 from probes.gpu import GpuInfo
-from probes.latency import BIN_EDGES_NS, Distribution, bin_counts
+from probes.latency import BIN_EDGES_NS, Distribution, LatencyTracker, bin_counts
 from probes.threads import ThreadInfo
 from probes.topology import simulated_topology
 from widgets.churn_meter import ChurnMeter
 from widgets.cpu_map import CpuMap
 from widgets.gpu_panel import GpuPanel
+from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
 from widgets.units import Runs, bar, duration_ns, rate
 from workshop.app.themes import WORKSHOP
 from workshop.engine import paths
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
+
+RECORDED = json.loads((Path(__file__).with_name("snapshots") / "recorded_run.json").read_text())
 
 
 class Holder(App[None]):
@@ -102,10 +108,26 @@ async def test_thread_graph_draws_baseline_limit_and_over_limit_bars() -> None:
         graph.set_limit(5)
         text = graph.render()
         assert isinstance(text, Text)
-        assert "now 7  peak 7  ┄ idle 4  ─ limit 5" in text.plain
+        # 40 columns are too few for the whole legend on one line: two, nothing cut
+        assert text.plain.splitlines()[-2:] == [
+            "    now 7  peak 7",
+            "    ┄ idle 4  ─ limit 5  │ 0.1 s",
+        ]
         over = graph.get_component_rich_style("thread-graph--over")
         assert any(span.style == over for span in text.spans)  # the 7 is drawn as over
         assert "─" * 10 in text.plain and "┄" * 10 in text.plain
+
+
+async def test_thread_graph_legend_is_one_line_where_it_fits() -> None:
+    graph = ThreadGraph()
+    async with Holder(graph).run_test(size=(60, 10)):
+        for i, n in enumerate([4, 4, 5, 7]):
+            graph.add(i / 10, n)
+        graph.set_baseline(4)
+        graph.set_limit(5)
+        lines = plain(graph.render()).splitlines()
+        assert len(lines) == 10
+        assert lines[-1] == "    now 7  peak 7  ┄ idle 4  ─ limit 5  │ 0.1 s"
 
 
 async def test_churn_meter_labels_a_lower_bound() -> None:
@@ -169,3 +191,89 @@ def test_bin_counts_puts_values_in_half_decades() -> None:
     assert counts[0] == 1  # below the first edge: the first bucket
     assert counts[2] == 10  # 264 ns lies in [100, 316)
     assert counts[10] == 2  # 2 ms lies in [1 ms, 3.16 ms)
+
+
+def count_renders(widget: Widget) -> list[int]:
+    """Counts the widget's renders from now on (Textual calls render to draw)."""
+    calls = [0]
+    original = widget.render
+
+    def counted() -> RenderableType:
+        calls[0] += 1
+        return original()
+
+    widget.render = counted  # type: ignore[method-assign]
+    return calls
+
+
+async def test_gpu_panel_redraws_only_for_a_new_reading() -> None:
+    panel = GpuPanel()
+    reading = (GpuInfo(0, "simulated device 0", simulated=True, util=0.25),)
+    async with Holder(panel).run_test(size=(80, 12)) as pilot:
+        panel.show(reading, "")
+        await pilot.pause(0.6)  # past one redraw period
+        renders = count_renders(panel)
+        for _ in range(3):  # the sampler repeats its last GPU reading between readings
+            panel.show(reading, "")
+        await pilot.pause(0.6)
+        assert renders[0] == 0
+        panel.show((GpuInfo(0, "simulated device 0", simulated=True, util=0.5),), "")
+        await pilot.pause(0.6)
+        assert renders[0] >= 1 and "50%" in plain(panel.render())
+
+
+async def test_cpu_map_redraws_only_when_a_thread_moved() -> None:
+    cpu_map = CpuMap()
+    topo = simulated_topology({"sockets": [{"cpus": [0]}, {"cpus": [1]}]})
+    thread = ThreadInfo(10, 1, "prog", "R", 0, (0, 1), 0.1)
+    async with Holder(cpu_map).run_test(size=(80, 12)) as pilot:
+        cpu_map.set_topology(topo)
+        cpu_map.show([thread])
+        await pilot.pause(0.6)
+        renders = count_renders(cpu_map)
+        cpu_map.show([ThreadInfo(10, 1, "prog", "R", 0, (0, 1), 0.3)])  # only its CPU time
+        await pilot.pause(0.6)
+        assert renders[0] == 0
+        cpu_map.show([ThreadInfo(10, 1, "prog", "R", 1, (0, 1), 0.3)])  # moved to cpu1
+        await pilot.pause(0.6)
+        assert renders[0] >= 1
+        assert "●" in plain(cpu_map.render()).splitlines()[3]
+
+
+class AutoHeight(Holder):
+    CSS = "ChurnMeter { height: auto; }"
+
+
+async def test_churn_meter_grows_where_its_height_is_auto() -> None:
+    meter = ChurnMeter()
+    async with AutoHeight(meter).run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        waiting = meter.size.height  # "churn" and "waiting for the first sample", wrapped
+        meter.add(Churn(created_total=3, exact=True, per_second=2.0, exited_total=1), 0)
+        await pilot.pause(0.6)
+        lines = plain(meter.render()).splitlines()
+        assert len(lines) == 6 and lines[-1] == "exact (PID namespace)"
+        assert all(len(line) <= meter.size.width for line in lines)
+        assert waiting < meter.size.height == 6  # laid out again: no line cut off
+
+
+async def test_latency_panel_figures_beside_or_under_the_histogram() -> None:
+    tracker = LatencyTracker()
+    ticks = RECORDED["ticks"]
+    sample = None
+    for t, calls, hist in ticks:
+        sample = tracker.feed(t, calls, hist)
+    assert sample is not None
+    for width, beside in ((120, True), (60, False)):
+        panel = LatencyPanel()
+        async with Holder(panel).run_test(size=(width, 20)):
+            panel.set_ratio(0.83, 0.8, "median of 3 rounds: 0.79, 0.83, 0.90", "unsure")
+            panel.add(sample)
+            lines = plain(panel.render()).splitlines()
+            p99 = next(line for line in lines if "p99 " in line)
+            assert p99.split()[-4:] == ["271", "ns", "271", "ns"]
+            assert (p99.index("p99") > 40) == beside  # right of the histogram, or above it
+            assert any(line.endswith("  median of 3 rounds: 0.79, 0.83, 0.90") for line in lines)
+            ratio_line = next(line for line in lines if "vs starter" in line)
+            assert ratio_line.split()[-3:] == ["0.83x", "≥", "0.8x"]
+            assert any("last interval" in line for line in lines)

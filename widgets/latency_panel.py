@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import RenderableType
 from rich.text import Text
 
 from probes.latency import BIN_EDGES_NS, LatencySample
@@ -39,8 +38,8 @@ class LatencyPanel(ThrottledWidget):
     LatencyPanel { height: 1fr; min-height: 8; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.latest: LatencySample | None = None
         self._throughput: deque[float] = deque(maxlen=60)
         self.ratio: float | None = None  # yours / starter throughput, last pair of runs
@@ -100,50 +99,62 @@ class LatencyPanel(ThrottledWidget):
         out.append("whole run (log counts)", style=axis)
         return out
 
-    def _figures(self, f: LatencySample | None) -> Table:
+    def _figures(self, f: LatencySample | None) -> list[Text]:
+        """The figures as lines: name, last interval, whole run (and the
+        ratio against the starter, with its note on a line of its own).
+        Laid out by hand: a Rich table measures every cell on every redraw."""
         fig = self.get_component_rich_style("latency-panel--figure")
         axis = self.get_component_rich_style("latency-panel--axis")
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style=axis)
-        table.add_column(justify="right", style=fig)
-        table.add_column(justify="right")
-        table.add_row("", "last", "whole run")
+        rows: list[tuple[str, Text, Text]] = [("", Text("last", style=fig), Text("whole run"))]
         for name, attr in (("p50", "p50"), ("p99", "p99"), ("p99.9", "p999"), ("max", "max")):
             a = getattr(f.interval, attr) if f and f.interval.count else None
             b = getattr(f.since_start, attr) if f and f.since_start.count else None
-            table.add_row(name, duration_ns(a), duration_ns(b))
-        table.add_row(
-            "calls/s",
-            rate(f.calls_per_second if f else None),
-            rate(f.run_calls_per_second if f else None),
+            rows.append((name, Text(duration_ns(a), style=fig), Text(duration_ns(b))))
+        rows.append(
+            (
+                "calls/s",
+                Text(rate(f.calls_per_second if f else None), style=fig),
+                Text(rate(f.run_calls_per_second if f else None)),
+            )
         )
         if self.ratio is not None or self.ratio_limit is not None:
             state = self.ratio_state
             style = self.get_component_rich_style(f"latency-panel--{state}") if state else fig
             limit = f"≥ {self.ratio_limit:g}x" if self.ratio_limit is not None else ""
-            table.add_row("vs starter", Text(ratio(self.ratio), style=style), limit)
-            if self.ratio_note:
-                table.add_row("", Text(self.ratio_note, style=axis), "")
-        return table
+            rows.append(("vs starter", Text(ratio(self.ratio), style=style), Text(limit)))
+        w_name = max(len(name) for name, _, _ in rows)
+        w_last = max(last.cell_len for _, last, _ in rows)
+        w_whole = max(whole.cell_len for _, _, whole in rows)
+        lines = []
+        for name, last, whole in rows:
+            line = Text(name.ljust(w_name + 1), style=axis, no_wrap=True, overflow="crop")
+            line.append(" " * (w_last - last.cell_len))
+            line.append_text(last)
+            line.append(" " * (1 + w_whole - whole.cell_len))
+            line.append_text(whole)
+            lines.append(line)
+        if self.ratio_note and (self.ratio is not None or self.ratio_limit is not None):
+            lines.append(Text(" " * (w_name + 1) + self.ratio_note, style=axis, no_wrap=True))
+        return lines
 
     def render(self) -> RenderableType:
         f = self.latest
+        figures = self._figures(f)
         if f is None:
-            return Group(
-                Text(
-                    "no calls measured yet: latency appears once the load phase starts",
-                    style=self.get_component_rich_style("latency-panel--axis"),
-                ),
-                self._figures(None),
-            )
+            axis = self.get_component_rich_style("latency-panel--axis")
+            waiting = "no calls measured yet: latency appears once the load phase starts"
+            return Text("\n").join([Text(waiting, style=axis), *figures])
         hist_width = 3 * len(f.interval_bins)
         side_by_side = self.size.width >= hist_width + 34
         rows = max(2, self.size.height - 3) if side_by_side else max(2, self.size.height - 12)
-        hist = self._histogram(f, rows)
-        if side_by_side:
-            grid = Table.grid(padding=(0, 2))
-            grid.add_column(min_width=hist_width, no_wrap=True)
-            grid.add_column()
-            grid.add_row(hist, self._figures(f))
-            return grid
-        return Group(self._figures(f), hist)
+        hist = self._histogram(f, rows).split("\n")
+        if not side_by_side:
+            return Text("\n").join([*figures, *hist])
+        lines = []
+        for i in range(max(len(hist), len(figures))):
+            line = hist[i].copy() if i < len(hist) else Text()
+            if i < len(figures):
+                line.pad_right(hist_width + 2 - line.cell_len)
+                line.append_text(figures[i])
+            lines.append(line)
+        return Text("\n").join(lines)

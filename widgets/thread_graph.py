@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 
 from widgets.throttled import ThrottledWidget
@@ -73,11 +74,41 @@ class ThreadGraph(ThrottledWidget):
     def peak(self) -> int | None:
         return max(p[1] for p in self._points) if self._points else None
 
+    def _legend(self, width: int) -> list[Text]:
+        """now and peak, then idle, limit and the time scale: one line, or
+        two where one is too narrow."""
+        styles = {
+            k: self.get_component_rich_style(f"thread-graph--{k}")
+            for k in ("bar", "baseline", "limit", "axis")
+        }
+        values = [v for _, v in self._points]
+        now = values[-1] if values else "—"
+        peak = max(values) if values else "—"
+        pieces = [(f"now {now}", styles["bar"]), (f"peak {peak}", Style())]
+        more = []
+        if self.baseline is not None:
+            more.append((f"┄ idle {self.baseline}", styles["baseline"]))
+        if self.limit is not None:
+            more.append((f"─ limit {self.limit}", styles["limit"]))
+        more.append(("│ 0.1 s", styles["axis"]))
+        if self.caption:
+            more.append((self.caption, styles["axis"]))
+
+        def line(parts: list[tuple[str, Style]]) -> Text:
+            text = Text(" " * AXIS, no_wrap=True, overflow="ellipsis")
+            for i, (words, style) in enumerate(parts):
+                text.append(("  " if i else "") + words, style=style)
+            return text
+
+        one = line(pieces + more)
+        return [one] if one.cell_len <= width else [line(pieces), line(more)]
+
     def render(self) -> RenderableType:
         width, height = self.size.width, self.size.height
         if width < AXIS + 4 or height < 3:
             return Text(f"threads {self.latest if self.latest is not None else '—'}")
-        rows = height - 1
+        legend = self._legend(width)
+        rows = height - len(legend)
         plot_w = width - AXIS - 1
         values = [v for _, v in list(self._points)[-plot_w:]]
         if not values:
@@ -116,15 +147,8 @@ class ThreadGraph(ThrottledWidget):
                 runs.add(glyph * (plot_w - len(values)), style=styles[line_key])
             runs.add("\n")
         out = runs.done()
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        legend.append(f"{'':>{AXIS}}now {values[-1]}", style=styles["bar"])
-        legend.append(f"  peak {max(values)}")
-        if self.baseline is not None:
-            legend.append(f"  ┄ idle {self.baseline}", style=styles["baseline"])
-        if self.limit is not None:
-            legend.append(f"  ─ limit {self.limit}", style=styles["limit"])
-        legend.append("  │ 0.1 s", style=styles["axis"])
-        if self.caption:
-            legend.append(f"  {self.caption}", style=styles["axis"])
-        out.append_text(legend)
+        for i, line in enumerate(legend):
+            out.append_text(line)
+            if i < len(legend) - 1:
+                out.append("\n")
         return out
