@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 from textual.widget import Widget
 
 from probes.churn import Churn
@@ -101,21 +102,22 @@ async def test_cpu_map_groups_by_node_and_marks_locked_threads() -> None:
 async def test_thread_graph_draws_baseline_limit_and_over_limit_bars() -> None:
     graph = ThreadGraph()
     async with Holder(graph).run_test(size=(40, 10)):
-        assert "waiting for the program" in plain(graph.render())
+        assert "waiting for the program" in graph.lines()[0].text
         for i, n in enumerate([4, 4, 5, 7]):
             graph.add(i / 10, n)
         graph.set_baseline(4)
         graph.set_limit(5)
-        text = graph.render()
-        assert isinstance(text, Text)
+        lines = graph.lines()
+        text = [line.text for line in lines]
+        assert len(text) == 10 and all(len(line) == 40 for line in text)
         # 40 columns are too few for the whole legend on one line: two, nothing cut
-        assert text.plain.splitlines()[-2:] == [
+        assert [line.rstrip() for line in text[-2:]] == [
             "    now 7  peak 7",
             "    ┄ idle 4  ─ limit 5  │ 0.1 s",
         ]
         over = graph.get_component_rich_style("thread-graph--over")
-        assert any(span.style == over for span in text.spans)  # the 7 is drawn as over
-        assert "─" * 10 in text.plain and "┄" * 10 in text.plain
+        assert any(seg.style == over and seg.text.strip() for line in lines for seg in line)
+        assert any("─" * 10 in line for line in text) and any("┄" * 10 in line for line in text)
 
 
 async def test_thread_graph_legend_is_one_line_where_it_fits() -> None:
@@ -125,9 +127,31 @@ async def test_thread_graph_legend_is_one_line_where_it_fits() -> None:
             graph.add(i / 10, n)
         graph.set_baseline(4)
         graph.set_limit(5)
-        lines = plain(graph.render()).splitlines()
-        assert len(lines) == 10
-        assert lines[-1] == "    now 7  peak 7  ┄ idle 4  ─ limit 5  │ 0.1 s"
+        text = [line.text.rstrip() for line in graph.lines()]
+        assert len(text) == 10
+        assert text[-1] == "    now 7  peak 7  ┄ idle 4  ─ limit 5  │ 0.1 s"
+
+
+async def test_thread_graph_redraws_only_a_new_picture() -> None:
+    graph = ThreadGraph()
+    async with Holder(graph).run_test(size=(30, 8)) as pilot:
+        for i in range(60):  # more samples than columns: the plot scrolls
+            graph.add(i / 10, 5)
+        await pilot.pause(0.3)
+        renders = [0]
+        original = graph.draw
+
+        def counted(width: int, height: int) -> list[Strip]:
+            renders[0] += 1
+            return original(width, height)
+
+        graph.draw = counted  # type: ignore[method-assign]
+        graph.add(6.0, 5)  # the same count scrolls into the same picture
+        await pilot.pause(0.6)
+        assert renders[0] == 0
+        graph.add(6.1, 6)
+        await pilot.pause(0.6)
+        assert renders[0] == 1 and "now 6  peak 6" in graph.lines()[-1].text
 
 
 async def test_churn_meter_labels_a_lower_bound() -> None:
@@ -269,7 +293,8 @@ async def test_latency_panel_figures_beside_or_under_the_histogram() -> None:
         async with Holder(panel).run_test(size=(width, 20)):
             panel.set_ratio(0.83, 0.8, "median of 3 rounds: 0.79, 0.83, 0.90", "unsure")
             panel.add(sample)
-            lines = plain(panel.render()).splitlines()
+            lines = [line.text.rstrip() for line in panel.lines()]
+            assert all(len(line) <= width for line in lines)
             p99 = next(line for line in lines if "p99 " in line)
             assert p99.split()[-4:] == ["271", "ns", "271", "ns"]
             assert (p99.index("p99") > 40) == beside  # right of the histogram, or above it

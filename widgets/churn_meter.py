@@ -40,6 +40,11 @@ class ChurnMeter(ThrottledWidget):
             self._rates.append(max(0.0, churn.per_second))
         self._dirty = True
 
+    def drawn(self) -> object:
+        c = self.churn
+        recent = tuple(list(self._rates)[-max(1, self.size.width) :])
+        return (c, self.c_threads, recent)
+
     def shape(self) -> object:
         """Stacked under the graph its height is `auto`: what its lines depend on."""
         c = self.churn
