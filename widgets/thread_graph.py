@@ -18,7 +18,7 @@ class ThreadGraph(ThrottledLines):
     """A bar per sample (newest right). Samples go into a bounded deque; the
     widget redraws at most redraw_hz times a second, whatever the rate."""
 
-    redraw_hz = 4.0
+    redraw_hz = 2.0
 
     COMPONENT_CLASSES = {
         "thread-graph--bar",
