@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -24,6 +25,7 @@ from widgets.gpu_panel import GpuPanel
 from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
+from widgets.throttled import ThrottledWidget
 from widgets.units import Runs, bar, duration_ns, rate
 from workshop.app.themes import WORKSHOP
 from workshop.engine import paths
@@ -137,7 +139,7 @@ async def test_thread_graph_redraws_only_a_new_picture() -> None:
     async with Holder(graph).run_test(size=(30, 8)) as pilot:
         for i in range(60):  # more samples than columns: the plot scrolls
             graph.add(i / 10, 5)
-        await pilot.pause(0.3)
+        await tick(pilot, graph)
         renders = [0]
         original = graph.draw
 
@@ -147,10 +149,10 @@ async def test_thread_graph_redraws_only_a_new_picture() -> None:
 
         graph.draw = counted  # type: ignore[method-assign]
         graph.add(6.0, 5)  # the same count scrolls into the same picture
-        await pilot.pause(0.6)
+        await tick(pilot, graph)
         assert renders[0] == 0
         graph.add(6.1, 6)
-        await pilot.pause(0.6)
+        await tick(pilot, graph)
         assert renders[0] == 1 and "now 6  peak 6" in graph.lines()[-1].text
 
 
@@ -217,6 +219,12 @@ def test_bin_counts_puts_values_in_half_decades() -> None:
     assert counts[10] == 2  # 2 ms lies in [1 ms, 3.16 ms)
 
 
+async def tick(pilot: Pilot[None], widget: ThrottledWidget) -> None:
+    """One tick of the widget's redraw throttle, then a frame."""
+    widget._redraw_if_dirty()
+    await pilot.pause()
+
+
 def count_renders(widget: Widget) -> list[int]:
     """Counts the widget's renders from now on (Textual calls render to draw)."""
     calls = [0]
@@ -235,14 +243,14 @@ async def test_gpu_panel_redraws_only_for_a_new_reading() -> None:
     reading = (GpuInfo(0, "simulated device 0", simulated=True, util=0.25),)
     async with Holder(panel).run_test(size=(80, 12)) as pilot:
         panel.show(reading, "")
-        await pilot.pause(0.6)  # past one redraw period
+        await tick(pilot, panel)
         renders = count_renders(panel)
         for _ in range(3):  # the sampler repeats its last GPU reading between readings
             panel.show(reading, "")
-        await pilot.pause(0.6)
+        await tick(pilot, panel)
         assert renders[0] == 0
         panel.show((GpuInfo(0, "simulated device 0", simulated=True, util=0.5),), "")
-        await pilot.pause(0.6)
+        await tick(pilot, panel)
         assert renders[0] >= 1 and "50%" in plain(panel.render())
 
 
@@ -253,13 +261,13 @@ async def test_cpu_map_redraws_only_when_a_thread_moved() -> None:
     async with Holder(cpu_map).run_test(size=(80, 12)) as pilot:
         cpu_map.set_topology(topo)
         cpu_map.show([thread])
-        await pilot.pause(0.6)
+        await tick(pilot, cpu_map)
         renders = count_renders(cpu_map)
         cpu_map.show([ThreadInfo(10, 1, "prog", "R", 0, (0, 1), 0.3)])  # only its CPU time
-        await pilot.pause(0.6)
+        await tick(pilot, cpu_map)
         assert renders[0] == 0
         cpu_map.show([ThreadInfo(10, 1, "prog", "R", 1, (0, 1), 0.3)])  # moved to cpu1
-        await pilot.pause(0.6)
+        await tick(pilot, cpu_map)
         assert renders[0] >= 1
         assert "●" in plain(cpu_map.render()).splitlines()[3]
 
@@ -274,7 +282,7 @@ async def test_churn_meter_grows_where_its_height_is_auto() -> None:
         await pilot.pause()
         waiting = meter.size.height  # "churn" and "waiting for the first sample", wrapped
         meter.add(Churn(created_total=3, exact=True, per_second=2.0, exited_total=1), 0)
-        await pilot.pause(0.6)
+        await tick(pilot, meter)
         lines = plain(meter.render()).splitlines()
         assert len(lines) == 6 and lines[-1] == "exact (PID namespace)"
         assert all(len(line) <= meter.size.width for line in lines)
