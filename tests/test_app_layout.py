@@ -149,6 +149,10 @@ async def test_at_80x24_each_panel_is_one_key_away(tmp_path: Path) -> None:
         await pilot.pause()
         assert first_sentence(ex) in " ".join(" ".join(screen_lines(app)).split())
         assert app.focused is screen.query_one("#text-box")  # arrows scroll the lesson
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#targets-box")  # and the targets
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#text-box")
 
 
 async def test_at_80x24_the_footer_shows_every_key(tmp_path: Path) -> None:
