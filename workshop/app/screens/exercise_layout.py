@@ -268,13 +268,15 @@ class ExerciseLayout(Screen[None]):
     # machine facts, read once off the UI thread
 
     def _read_machine(self) -> None:
-        self.run_worker(self._read_machine_facts, thread=True, exit_on_error=False, group="machine")
+        cpus, gpus = self.query_one(CpuMap), self.query_one(GpuPanel)  # on the event loop
+        nvml, ex, app = pinlab(self).nvml, self.ex, self.app
 
-    def _read_machine_facts(self) -> None:
-        topo = exercise_topology(self.ex)
-        self.app.call_from_thread(self.query_one(CpuMap).set_topology, topo)
-        if pinlab(self).nvml:
-            reading = read_gpus()
-            self.app.call_from_thread(self.query_one(GpuPanel).show, reading.gpus, reading.status)
-        else:
-            self.app.call_from_thread(self.query_one(GpuPanel).show, (), "NVML not read")
+        def read() -> None:  # on a thread: it hands the panels what it read
+            app.call_from_thread(cpus.set_topology, exercise_topology(ex))
+            if nvml:
+                reading = read_gpus()
+                app.call_from_thread(gpus.show, reading.gpus, reading.status)
+            else:
+                app.call_from_thread(gpus.show, (), "NVML not read")
+
+        self.run_worker(read, thread=True, exit_on_error=False, group="machine")
