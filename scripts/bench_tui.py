@@ -7,10 +7,12 @@ the CPUs with another measurement.
         save -> first updated verdict on screen for exercise 01, against a raw
         `go build` of the same code (same overlay, a fresh one-line edit each
         time so the compiler really runs), side by side.
-    .venv/bin/python scripts/bench_tui.py cpu [--seconds 10]
+    .venv/bin/python scripts/bench_tui.py cpu [--seconds 10] [--size 160x48] [--keys K]
         the app's own CPU use (its process: UI, sampler and decoder threads;
         not the Go program) in a real terminal (tmux) while exercise 01 runs and
-        every panel streams, against the app idle on the exercise list.
+        every panel streams, against the app idle on the exercise list. At
+        80x24 the panels are pages: --keys 2 shows the threads page (pressed
+        once the exercise is open).
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ def cpu_over(pid: int, seconds: float) -> float:
     return ((c1.user - c0.user) + (c1.system - c0.system)) / (t1 - t0)
 
 
-def bench_cpu(seconds: float) -> None:
+def bench_cpu(seconds: float, size: tuple[int, int] = (160, 48), keys: str = "") -> None:
     ex = load_catalog()[0]
     sock = f"pinlab-bench-{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,12 +179,16 @@ def bench_cpu(seconds: float) -> None:
             f"{shlex.quote(str(pinlab))} --workspace {shlex.quote(tmp + '/ws')} "
             f"workshop --seconds {seconds + 20:g}"
         )
-        tmux(sock, "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", cmd)
+        width, height = (str(n) for n in size)
+        tmux(sock, "new-session", "-d", "-s", "bench", "-x", width, "-y", height, cmd)
         try:
             time.sleep(4)
             pid = app_pid(sock)
             idle = cpu_over(pid, seconds)
             tmux(sock, "send-keys", "-t", "bench", "Enter")
+            for key in keys:
+                time.sleep(1)
+                tmux(sock, "send-keys", "-t", "bench", key)
             t0 = time.monotonic()
             while "round 1" not in tmux(sock, "capture-pane", "-p", "-t", "bench"):
                 if time.monotonic() - t0 > 60:
@@ -197,7 +203,7 @@ def bench_cpu(seconds: float) -> None:
     print(f"app CPU, idle on the exercise list:            {idle:6.1%} of one core")
     print(
         f"app CPU, exercise {ex.id} running, all panels: {streaming:6.1%} of one core"
-        f" (over {seconds:g} s, 160x48 tmux terminal)"
+        f" (over {seconds:g} s, {size[0]}x{size[1]} tmux terminal)"
     )
 
 
@@ -210,6 +216,8 @@ def main() -> None:
     s.add_argument("--repeat", type=int, default=7)
     c = sub.add_parser("cpu")
     c.add_argument("--seconds", type=float, default=10.0)
+    c.add_argument("--size", default="160x48", help="the terminal, COLUMNSxROWS")
+    c.add_argument("--keys", default="", help="keys to press on the exercise screen")
     args = parser.parse_args()
     if shutil.which("tmux") is None and args.what == "cpu":
         sys.exit("bench_tui cpu needs tmux")
@@ -218,7 +226,8 @@ def main() -> None:
         if args.what == "save":
             asyncio.run(bench_save(args.repeat))
         else:
-            bench_cpu(args.seconds)
+            width, height = (int(n) for n in args.size.split("x"))
+            bench_cpu(args.seconds, (width, height), args.keys)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """SVG screenshots of the workshop for the README, taken from the app itself
-(App.save_screenshot) while it builds and runs exercise 01 for real.
+(App.save_screenshot) while it builds and runs exercise 01 for real, at
+160x48 and (the exercise screen) at 80x24.
 
     .venv/bin/python scripts/screenshots.py            # writes docs/*.svg
 """
@@ -28,6 +29,7 @@ from workshop.engine.workspace import Workspace  # noqa: E402
 
 DOCS = ROOT / "docs"
 SIZE = (160, 48)
+SMALL = (80, 24)
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 120) -> None:
@@ -54,6 +56,11 @@ async def main() -> None:
             assert isinstance(screen, ExerciseScreen)
             await until(pilot, lambda: screen.checks_finished >= 1)
             app.save_screenshot("exercise-starter.svg", str(DOCS))
+            await pilot.resize_terminal(*SMALL)  # most terminals' default
+            await pilot.pause(0.6)
+            app.save_screenshot("exercise-80x24.svg", str(DOCS))
+            await pilot.resize_terminal(*SIZE)
+            await pilot.pause(0.6)
             shutil.copyfile(ex.solution_file("compute.go"), ws.file(ex, "compute.go"))
             await until(pilot, lambda: screen.checks_finished >= 2)
             app.save_screenshot("exercise-solved.svg", str(DOCS))

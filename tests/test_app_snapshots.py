@@ -147,7 +147,9 @@ def events() -> list[Event]:
     return out
 
 
-async def snapshot(tmp_path: Path, size: tuple[int, int], projection: bool) -> str:
+async def snapshot(
+    tmp_path: Path, size: tuple[int, int], projection: bool, keys: tuple[str, ...] = ()
+) -> str:
     ex = snapshot_exercise(tmp_path)
     ws = Workspace(tmp_path / "ws")
     ws.ensure([ex])
@@ -178,6 +180,7 @@ async def snapshot(tmp_path: Path, size: tuple[int, int], projection: bool) -> s
         result = ExerciseResult(ex, Source("workspace", ws.exercise_dir(ex)), VERDICTS)
         screen.post_message(EngineEvent(screen.generation, CheckDone("yours", result)))
         await wait_for(pilot, lambda: screen.checks_finished == 1, 10, "the verdicts")
+        await pilot.press(*keys)
         await pilot.pause(0.8)  # two redraw periods of the slowest panel
         return app.export_screenshot(title="pinlab")
 
@@ -197,13 +200,22 @@ def compare(name: str, svg: str) -> None:
         )
 
 
-async def test_exercise_screen_snapshot(tmp_path: Path) -> None:
-    compare("exercise_160x50", await snapshot(tmp_path, (160, 50), projection=False))
+# 80x24: the lesson page; 120x36: the lesson beside the threads (2);
+# 200x60: everything at once
+@pytest.mark.parametrize(
+    ("size", "keys"), [((80, 24), ()), ((120, 36), ("2",)), ((200, 60), ())], ids=str
+)
+async def test_exercise_screen_snapshot(
+    tmp_path: Path, size: tuple[int, int], keys: tuple[str, ...]
+) -> None:
+    name = f"exercise_{size[0]}x{size[1]}"
+    compare(name, await snapshot(tmp_path, size, projection=False, keys=keys))
 
 
-async def test_projection_snapshot_80x24(tmp_path: Path) -> None:
-    compare("projection_80x24", await snapshot(tmp_path, (80, 24), projection=True))
+async def test_exercise_screen_snapshot_80x24_threads(tmp_path: Path) -> None:
+    compare("exercise_80x24_threads", await snapshot(tmp_path, (80, 24), False, keys=("2",)))
 
 
-async def test_projection_snapshot_200x60(tmp_path: Path) -> None:
-    compare("projection_200x60", await snapshot(tmp_path, (200, 60), projection=True))
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=str)
+async def test_projection_snapshot(tmp_path: Path, size: tuple[int, int]) -> None:
+    compare(f"projection_{size[0]}x{size[1]}", await snapshot(tmp_path, size, projection=True))

@@ -15,8 +15,10 @@ class BuildLog(RichLog):
     BuildLog { height: 1fr; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, max_lines=500, wrap=True, markup=False, auto_scroll=True)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            id=id, classes=classes, max_lines=500, wrap=True, markup=False, auto_scroll=True
+        )
 
     def _style(self, key: str) -> str:
         return str(self.get_component_rich_style(f"build-log--{key}"))

@@ -40,6 +40,19 @@ class ChurnMeter(ThrottledWidget):
             self._rates.append(max(0.0, churn.per_second))
         self._dirty = True
 
+    def drawn(self) -> object:
+        c = self.churn
+        recent = tuple(list(self._rates)[-max(1, self.size.width) :])
+        return (c, self.c_threads, recent)
+
+    def shape(self) -> object:
+        """Stacked under the graph its height is `auto`: what its lines depend on."""
+        c = self.churn
+        if c is None or c.created_total is None:
+            return ()
+        spark = any(r > 0 for r in list(self._rates)[-max(1, self.size.width) :])
+        return (c.exited_total is not None, self.c_threads is not None, spark, c.exact)
+
     def render(self) -> RenderableType:
         value = self.get_component_rich_style("churn-meter--value")
         note = self.get_component_rich_style("churn-meter--note")

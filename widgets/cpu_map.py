@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import RenderableType
 from rich.text import Text
 
 from probes.threads import ThreadInfo
@@ -13,6 +12,12 @@ from probes.topology import Topology
 from widgets.throttled import ThrottledWidget
 
 RUNNING = "R"
+LEGEND = "● running ○ sleeping (last CPU)  ◆ locked"
+
+
+def _drawn(info: ThreadInfo) -> tuple[object, ...]:
+    """What the map draws of a thread (its counters change on every sample)."""
+    return (info.cpu, info.state, info.locked, info.role, info.nstid, len(info.affinity) == 1)
 
 
 class CpuMap(ThrottledWidget):
@@ -27,7 +32,7 @@ class CpuMap(ThrottledWidget):
         "cpu-map--note",
     }
     DEFAULT_CSS = """
-    CpuMap { height: 1fr; }
+    CpuMap { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -40,14 +45,20 @@ class CpuMap(ThrottledWidget):
         self._dirty = True
 
     def show(self, threads: Sequence[ThreadInfo]) -> None:
-        self.threads = tuple(threads)
-        self._dirty = True
+        threads = tuple(threads)
+        if [_drawn(t) for t in threads] != [_drawn(t) for t in self.threads]:
+            self._dirty = True  # a redraw only when what the map shows moved
+        self.threads = threads
 
     def clear(self) -> None:
         self.threads = ()
         self._dirty = True
 
-    def render(self) -> RenderableType:
+    def shape(self) -> object:
+        """Lines are never wrapped (CSS), so their count is the height `auto` gives."""
+        return self.render().plain.count("\n")
+
+    def render(self) -> Text:
         st = {
             k: self.get_component_rich_style(f"cpu-map--{k}")
             for k in ("node", "running", "sleeping", "locked", "note")
@@ -83,6 +94,8 @@ class CpuMap(ThrottledWidget):
                 out.append("\n")
         if not self.threads:
             out.append("no program running", style=st["note"])
+        elif self.size.width >= len(LEGEND):
+            out.append(LEGEND, style=st["note"])
         else:
-            out.append("● running ○ sleeping (last CPU)  ◆ locked", style=st["note"])
+            out.append(LEGEND.replace("  ", "\n"), style=st["note"])
         return out

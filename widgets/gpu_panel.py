@@ -32,27 +32,32 @@ class GpuPanel(ThrottledWidget):
         self.gpus: tuple[GpuInfo, ...] = ()
         self.status = "looking for GPUs…"
         self.uses_devices = False
-        self._lines = 0
 
-    def _redraw_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            lines = len(self.render().plain.splitlines()) if self.size.width else 0
-            self.refresh(layout=lines != self._lines)
-            self._lines = lines
+    def shape(self) -> object:
+        """Its height follows its lines: a new device or status line lays the
+        screen out again, a new utilisation only redraws the panel."""
+        return (len(self.gpus), self.status, self.uses_devices)
 
     def show(self, gpus: Sequence[GpuInfo], status: str) -> None:
-        self.gpus = tuple(gpus)
+        gpus = tuple(gpus)
         if status or not self.status.startswith("no NVIDIA"):
-            self.status = status or self.status
-        self._dirty = True
+            status = status or self.status
+        else:
+            status = self.status
+        if gpus != self.gpus or status != self.status:  # samples repeat the last reading
+            self.gpus, self.status = gpus, status
+            self._dirty = True
 
     def render(self) -> Text:
         note = self.get_component_rich_style("gpu-panel--note")
         out = Text()
         real = [g for g in self.gpus if not g.simulated]
         simulated = [g for g in self.gpus if g.simulated]
-        width = max(8, min(30, self.size.width - 34))
+        # label, index, bar and percentage on one line (18 columns and the
+        # bar), and a simulated device's name where there is room for it
+        name_w = max((len(g.name) + 2 for g in simulated), default=0)
+        with_names = self.size.width >= 18 + 8 + name_w
+        width = max(6, min(30, self.size.width - 18 - (name_w if with_names else 0)))
         if real:
             out.append(f"NVML: {self.status}\n", style=note)
         for g in real + simulated:
@@ -68,7 +73,7 @@ class GpuPanel(ThrottledWidget):
                 out.append(f"  {_gib(g.mem_used)}/{_gib(g.mem_total)}", style=note)
                 if g.process_mem is not None:
                     out.append(f" (this program {_gib(g.process_mem)})", style=note)
-            elif g.simulated:
+            elif g.simulated and with_names:
                 out.append(f"  {g.name}", style=note)
             out.append("\n")
         if not real:

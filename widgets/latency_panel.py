@@ -7,15 +7,15 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from rich.style import Style
+from textual.strip import Strip
 
 from probes.latency import BIN_EDGES_NS, LatencySample
-from widgets.throttled import ThrottledWidget
-from widgets.units import Runs, duration_ns, rate, ratio
+from widgets.throttled import ThrottledLines
+from widgets.units import Rows, duration_ns, rate, ratio
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
+Line = list[tuple[str, Style | None]]  # one line: (characters, style) pieces
 
 
 def _decade_label(ns: float) -> str:
@@ -25,7 +25,7 @@ def _decade_label(ns: float) -> str:
     return f"{ns:.0f}n"
 
 
-class LatencyPanel(ThrottledWidget):
+class LatencyPanel(ThrottledLines):
     COMPONENT_CLASSES = {
         "latency-panel--interval",
         "latency-panel--total",
@@ -39,8 +39,8 @@ class LatencyPanel(ThrottledWidget):
     LatencyPanel { height: 1fr; min-height: 8; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.latest: LatencySample | None = None
         self._throughput: deque[float] = deque(maxlen=60)
         self.ratio: float | None = None  # yours / starter throughput, last pair of runs
@@ -67,7 +67,7 @@ class LatencyPanel(ThrottledWidget):
         self.ratio_state = state
         self._dirty = True
 
-    def _histogram(self, f: LatencySample, rows: int) -> Text:
+    def _histogram(self, f: LatencySample, rows: int) -> list[Line]:
         st_i = self.get_component_rich_style("latency-panel--interval")
         st_t = self.get_component_rich_style("latency-panel--total")
         axis = self.get_component_rich_style("latency-panel--axis")
@@ -77,73 +77,95 @@ class LatencyPanel(ThrottledWidget):
             return [round(math.log10(c + 1) / top * rows * 8) if top else 0 for c in bins]
 
         hi, ht = heights(f.interval_bins), heights(f.total_bins)
-        runs = Runs()
+        lines: list[Line] = []
         for r in range(rows):
             level = (rows - 1 - r) * 8
+            line: Line = []
             for a, b in zip(hi, ht, strict=True):
                 for filled, style in ((a - level, st_i), (b - level, st_t)):
-                    if filled > 0:
-                        runs.add(BLOCKS[min(8, filled)], style=style)
-                    else:
-                        runs.add(" ")
-                runs.add(" ")
-            runs.add("\n")
-        out = runs.done()
+                    line.append((BLOCKS[min(8, filled)], style) if filled > 0 else (" ", None))
+                line.append((" ", None))
+            lines.append(line)
         labels = ""
         for i, edge in enumerate(BIN_EDGES_NS[:-1]):
             if i % 2 == 0:
                 labels += _decade_label(edge).ljust(6)
-        out.append(labels.rstrip() + "\n", style=axis)
-        out.append("▌", style=st_i)
-        out.append("last interval  ", style=axis)
-        out.append("▌", style=st_t)
-        out.append("whole run (log counts)", style=axis)
-        return out
+        lines.append([(labels.rstrip(), axis)])
+        lines.append(
+            [
+                ("▌", st_i),
+                ("last interval  ", axis),
+                ("▌", st_t),
+                ("whole run (log counts)", axis),
+            ]
+        )
+        return lines
 
-    def _figures(self, f: LatencySample | None) -> Table:
+    def _figures(self, f: LatencySample | None) -> list[Line]:
+        """The figures as lines: name, last interval, whole run (and the
+        ratio against the starter, with its note on a line of its own),
+        in columns laid out here."""
         fig = self.get_component_rich_style("latency-panel--figure")
         axis = self.get_component_rich_style("latency-panel--axis")
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style=axis)
-        table.add_column(justify="right", style=fig)
-        table.add_column(justify="right")
-        table.add_row("", "last", "whole run")
+        rows: list[tuple[str, str, str, Style]] = [("", "last", "whole run", fig)]
         for name, attr in (("p50", "p50"), ("p99", "p99"), ("p99.9", "p999"), ("max", "max")):
             a = getattr(f.interval, attr) if f and f.interval.count else None
             b = getattr(f.since_start, attr) if f and f.since_start.count else None
-            table.add_row(name, duration_ns(a), duration_ns(b))
-        table.add_row(
-            "calls/s",
-            rate(f.calls_per_second if f else None),
-            rate(f.run_calls_per_second if f else None),
+            rows.append((name, duration_ns(a), duration_ns(b), fig))
+        rows.append(
+            (
+                "calls/s",
+                rate(f.calls_per_second if f else None),
+                rate(f.run_calls_per_second if f else None),
+                fig,
+            )
         )
-        if self.ratio is not None or self.ratio_limit is not None:
+        shows_ratio = self.ratio is not None or self.ratio_limit is not None
+        if shows_ratio:
             state = self.ratio_state
             style = self.get_component_rich_style(f"latency-panel--{state}") if state else fig
             limit = f"≥ {self.ratio_limit:g}x" if self.ratio_limit is not None else ""
-            table.add_row("vs starter", Text(ratio(self.ratio), style=style), limit)
-            if self.ratio_note:
-                table.add_row("", Text(self.ratio_note, style=axis), "")
-        return table
+            rows.append(("vs starter", ratio(self.ratio), limit, style))
+        w_name = max(len(name) for name, _, _, _ in rows)
+        w_last = max(len(last) for _, last, _, _ in rows)
+        w_whole = max(len(whole) for _, _, whole, _ in rows)
+        lines: list[Line] = [
+            [
+                (name.ljust(w_name + 1), axis),
+                (last.rjust(w_last), style),
+                (" " + whole.rjust(w_whole), None),
+            ]
+            for name, last, whole, style in rows
+        ]
+        if self.ratio_note and shows_ratio:
+            lines.append([(" " * (w_name + 1) + self.ratio_note, axis)])
+        return lines
 
-    def render(self) -> RenderableType:
+    def draw(self, width: int, height: int) -> list[Strip]:
         f = self.latest
+        figures = self._figures(f)
+        out = Rows(self.rich_style)
+        lines: list[Line]
         if f is None:
-            return Group(
-                Text(
-                    "no calls measured yet: latency appears once the load phase starts",
-                    style=self.get_component_rich_style("latency-panel--axis"),
-                ),
-                self._figures(None),
-            )
-        hist_width = 3 * len(f.interval_bins)
-        side_by_side = self.size.width >= hist_width + 34
-        rows = max(2, self.size.height - 3) if side_by_side else max(2, self.size.height - 12)
-        hist = self._histogram(f, rows)
-        if side_by_side:
-            grid = Table.grid(padding=(0, 2))
-            grid.add_column(min_width=hist_width, no_wrap=True)
-            grid.add_column()
-            grid.add_row(hist, self._figures(f))
-            return grid
-        return Group(self._figures(f), hist)
+            waiting = "no calls measured yet: latency appears once the load phase starts"
+            lines = [[(waiting, self.get_component_rich_style("latency-panel--axis"))], *figures]
+        else:
+            hist_width = 3 * len(f.interval_bins)
+            beside = width >= hist_width + 34
+            rows = max(2, height - 3) if beside else max(2, height - 12)
+            hist = self._histogram(f, rows)
+            if beside:
+                lines = []
+                for i in range(max(len(hist), len(figures))):
+                    line: Line = hist[i] if i < len(hist) else []
+                    used = sum(len(chars) for chars, _ in line)
+                    if i < len(figures):
+                        line = [*line, (" " * (hist_width + 2 - used), None), *figures[i]]
+                    lines.append(line)
+            else:
+                lines = [*figures, *hist]
+        for line in lines[:height]:
+            for chars, style in line:
+                out.add(chars, style)
+            out.end_line()
+        return out.strips(width)

@@ -70,11 +70,16 @@ class TargetChecklist(Widget):
             self.heading, style=self.get_component_rich_style("target-checklist--heading")
         )
         note_style = self.get_component_rich_style("target-checklist--note")
-        if self._note:
-            heading.append(f"  {self._note}", style=note_style)
+        # nothing measured yet, all for one reason: said once, not on every row
+        reasons = {v.detail for v in self._verdicts if v.status == NOT_MEASURED}
+        shared = None
+        if len(reasons) == 1 and all(v.status == NOT_MEASURED for v in self._verdicts):
+            shared = reasons.pop()
+        if self._note or shared:
+            heading.append(f"  {self._note or shared}", style=note_style)
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(width=1)
-        table.add_column(ratio=3)
+        table.add_column(ratio=3, overflow="fold")
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)
         for v in self._verdicts:
@@ -82,7 +87,9 @@ class TargetChecklist(Widget):
             if self._stale:
                 style = note_style
             label = Text(v.label, style=style)
-            if v.status != MET or v.kind.endswith("ratio"):
+            if shared is not None:
+                pass
+            elif v.status != MET or v.kind.endswith("ratio"):
                 if v.detail:
                     label.append(f"\n{v.detail}", style=note_style)
                 elif v.status not in (MET, MISSED):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections import deque
 
-from rich.console import RenderableType
-from rich.text import Text
+from rich.style import Style
+from textual.strip import Strip
 
-from widgets.throttled import ThrottledWidget
-from widgets.units import Runs
+from widgets.throttled import ThrottledLines
+from widgets.units import Rows
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 AXIS = 4  # columns for the y labels
 
 
-class ThreadGraph(ThrottledWidget):
+class ThreadGraph(ThrottledLines):
     """A bar per sample (newest right). Samples go into a bounded deque; the
     widget redraws at most redraw_hz times a second, whatever the rate."""
 
-    redraw_hz = 4.0
+    redraw_hz = 2.0
 
     COMPONENT_CLASSES = {
         "thread-graph--bar",
@@ -65,6 +65,12 @@ class ThreadGraph(ThrottledWidget):
         self.limit = threads
         self._dirty = True
 
+    def drawn(self) -> object:
+        """A run of equal counts scrolls into the same picture: no redraw."""
+        plot_w = max(0, self.size.width - AXIS - 1)
+        recent = tuple(v for _, v in list(self._points)[-plot_w:])
+        return (recent, self.peak, self.baseline, self.limit, self.caption, self.shared_top)
+
     @property
     def latest(self) -> int | None:
         return self._points[-1][1] if self._points else None
@@ -73,15 +79,48 @@ class ThreadGraph(ThrottledWidget):
     def peak(self) -> int | None:
         return max(p[1] for p in self._points) if self._points else None
 
-    def render(self) -> RenderableType:
-        width, height = self.size.width, self.size.height
+    def _legend(self, rows: Rows, width: int) -> None:
+        """now and peak, then idle, limit and the time scale: one line, or
+        two where one is too narrow."""
+        styles = {
+            k: self.get_component_rich_style(f"thread-graph--{k}")
+            for k in ("bar", "baseline", "limit", "axis")
+        }
+        values = [v for _, v in self._points]
+        now = values[-1] if values else "—"
+        peak = max(values) if values else "—"
+        pieces = [(f"now {now}", styles["bar"]), (f"peak {peak}", None)]
+        more: list[tuple[str, Style | None]] = []
+        if self.baseline is not None:
+            more.append((f"┄ idle {self.baseline}", styles["baseline"]))
+        if self.limit is not None:
+            more.append((f"─ limit {self.limit}", styles["limit"]))
+        more.append(("│ 0.1 s", styles["axis"]))
+        if self.caption:
+            more.append((self.caption, styles["axis"]))
+        one = AXIS + sum(len(words) + 2 for words, _ in pieces + more) - 2
+        for line in [pieces + more] if one <= width else [pieces, more]:
+            rows.add(" " * AXIS)
+            for i, (words, style) in enumerate(line):
+                rows.add(("  " if i else "") + words, style)
+            rows.end_line()
+
+    def legend_lines(self, width: int) -> int:
+        rows = Rows(Style())
+        self._legend(rows, width)
+        return len(rows.strips(width))
+
+    def draw(self, width: int, height: int) -> list[Strip]:
+        rows = Rows(self.rich_style)
         if width < AXIS + 4 or height < 3:
-            return Text(f"threads {self.latest if self.latest is not None else '—'}")
-        rows = height - 1
+            rows.add(f"threads {self.latest if self.latest is not None else '—'}")
+            return rows.strips(width)
         plot_w = width - AXIS - 1
         values = [v for _, v in list(self._points)[-plot_w:]]
         if not values:
-            return Text("waiting for the program to start…", style="italic")
+            rows.add("waiting for the program to start…", self.rich_style + Style(italic=True))
+            return rows.strips(width)
+        plot_h = height - self.legend_lines(width)
         top = max([*values, self.baseline or 0, self.limit or 0, self.shared_top or 0]) + 1
         styles = {
             k: self.get_component_rich_style(f"thread-graph--{k}")
@@ -90,41 +129,29 @@ class ThreadGraph(ThrottledWidget):
         line_rows = {}
         for key, level in (("baseline", self.baseline), ("limit", self.limit)):
             if level is not None:
-                line_rows[min(rows - 1, int(level / top * rows))] = key
-        runs = Runs()
-        for r in range(rows):
-            from_bottom = rows - 1 - r
+                line_rows[min(plot_h - 1, int(level / top * plot_h))] = key
+        for r in range(plot_h):
+            from_bottom = plot_h - 1 - r
             label = ""
             if r == 0:
                 label = str(top)
             if from_bottom in line_rows:
                 key = line_rows[from_bottom]
                 label = str(self.baseline if key == "baseline" else self.limit)
-            runs.add(label.rjust(AXIS - 1) + " │", style=styles["axis"])
+            rows.add(label.rjust(AXIS - 1) + " │", styles["axis"])
             line_key = line_rows.get(from_bottom)
             for v in values:
-                fill = round(v / top * rows * 8) - from_bottom * 8
+                fill = round(v / top * plot_h * 8) - from_bottom * 8
                 if fill > 0:
                     over = self.limit is not None and v > self.limit
-                    runs.add(BLOCKS[min(8, fill)], style=styles["over" if over else "bar"])
+                    rows.add(BLOCKS[min(8, fill)], styles["over" if over else "bar"])
                 elif line_key is not None:
-                    runs.add("─" if line_key == "limit" else "┄", style=styles[line_key])
+                    rows.add("─" if line_key == "limit" else "┄", styles[line_key])
                 else:
-                    runs.add(" ")
+                    rows.add(" ")
             if line_key is not None:  # the line runs across the whole plot
                 glyph = "─" if line_key == "limit" else "┄"
-                runs.add(glyph * (plot_w - len(values)), style=styles[line_key])
-            runs.add("\n")
-        out = runs.done()
-        legend = Text(no_wrap=True, overflow="ellipsis")
-        legend.append(f"{'':>{AXIS}}now {values[-1]}", style=styles["bar"])
-        legend.append(f"  peak {max(values)}")
-        if self.baseline is not None:
-            legend.append(f"  ┄ idle {self.baseline}", style=styles["baseline"])
-        if self.limit is not None:
-            legend.append(f"  ─ limit {self.limit}", style=styles["limit"])
-        legend.append("  │ 0.1 s", style=styles["axis"])
-        if self.caption:
-            legend.append(f"  {self.caption}", style=styles["axis"])
-        out.append_text(legend)
-        return out
+                rows.add(glyph * (plot_w - len(values)), styles[line_key])
+            rows.end_line()
+        self._legend(rows, width)
+        return rows.strips(width)

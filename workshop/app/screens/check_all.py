@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from widgets.key_footer import KeyFooter
 from workshop.app.screens._app import pinlab
 from workshop.engine.build import Source
 from workshop.engine.check import ExerciseCheck
@@ -25,7 +26,7 @@ class CheckAllScreen(Screen[None]):
         yield Header()
         yield Static("", id="status-line")
         yield DataTable(id="results", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "check all"

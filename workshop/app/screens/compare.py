@@ -5,21 +5,25 @@ instructor shows."""
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker
 
 from widgets.big_figure import BigFigure
 from widgets.churn_meter import ChurnMeter
+from widgets.key_footer import KeyFooter
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
 from workshop.app.messages import EngineEvent, SaveSeen
 from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
+from workshop.app.screens.exercise_layout import PAGE_GROUP
+from workshop.app.screens.sizes import SIZES, size_class
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.compare import P99, THROUGHPUT, CompareResult, CompareRun
@@ -35,6 +39,9 @@ class CompareScreen(Screen[None]):
         Binding("l,escape,m", "back", "back"),
         Binding("s", "swap", "starter/solution"),
         Binding("r", "rerun", "rerun"),
+        # where the sides are too small for both panels (80x24), one at a time
+        Binding("2", "page('threads')", "threads", group=PAGE_GROUP),
+        Binding("4", "page('latency')", "latency", group=PAGE_GROUP),
     ]
 
     def __init__(self, ex: Exercise, other: str = "starter", rounds: int = 3) -> None:
@@ -47,6 +54,7 @@ class CompareScreen(Screen[None]):
         self.runs_done = 0
         self._worker: Worker[None] | None = None
         self._panels: dict[str, RunPanels] = {}
+        self.page = "threads"  # the panel both sides show where only one fits
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,19 +66,45 @@ class CompareScreen(Screen[None]):
         with Horizontal(id="sides"):
             for side in SIDES:
                 with Vertical(id=f"side-{side}", classes="side"):
-                    with Horizontal(classes="panel threads-box"):
+                    with Horizontal(classes="panel threads-box page-threads"):
                         yield ThreadGraph(id=f"threads-{side}")
                         yield ChurnMeter(id=f"churn-{side}")
-                    yield LatencyPanel(id=f"latency-{side}")
-        yield Footer()
+                    yield LatencyPanel(id=f"latency-{side}", classes="page-latency")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.ex.id} · compare"
         pinlab(self).apply_projection(self)
+        self._arrange(self.app.size)
         self._label_sides()
         if pinlab(self).watch_saves:
             self._watch()
         self.start()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._arrange(event.size)
+
+    def on_screen_resume(self) -> None:
+        self._arrange(self.app.size)
+
+    def _arrange(self, size: Size) -> None:
+        """By size class (styles/pinlab.tcss); compact sides show one page."""
+        if size.width and size.height:
+            cls = size_class(size)
+            for name in SIZES:
+                self.set_class(name == cls, name)
+        for page in ("threads", "latency"):
+            self.set_class(page == self.page, f"-show-{page}")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":  # the page keys only where the sides show one page
+            return self.has_class("-compact")
+        return True
+
+    def action_page(self, page: str) -> None:
+        self.page = page
+        self._arrange(Size(0, 0))
 
     def on_unmount(self) -> None:
         if self._worker is not None:

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar
 
+from widgets.key_footer import KeyFooter
 from workshop.app.screens._app import pinlab
 from workshop.engine.catalog import Exercise
 from workshop.engine.workspace import SOLVED
@@ -42,7 +43,7 @@ class ExerciseListScreen(Screen[None]):
             placeholder="filter: number, words of the title, easy/medium/hard, solved…", id="filter"
         )
         yield DataTable(id="exercises", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
