@@ -32,7 +32,8 @@ class PinlabApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("p", "toggle_projection", "projection"),
-        Binding("k", "cost_card", "cost card"),
+        # shown in the list's footer; an exercise screen's footer has no room left at 80 columns
+        Binding("k", "cost_card", "cost card", show=False),
     ]
 
     def __init__(

@@ -31,6 +31,7 @@ class ExerciseListScreen(Screen[None]):
         Binding("c", "check_all", "check all"),
         Binding("x", "reset", "reset"),
         Binding("slash", "filter", "filter"),
+        Binding("k", "app.cost_card", "cost card"),
         Binding("escape", "clear_filter", "clear filter", show=False),
     ]
 
