@@ -4,12 +4,16 @@ machine it says so, and c measures one for real (the same benchmarks as
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from test_app_support import make_app, wait_for
+from textual.widgets import Markdown
 
 from widgets.cost_card import CostCardView
 from workshop.app.screens.cost_card import CostCardScreen
+from workshop.app.screens.exercise import ExerciseScreen
 from workshop.engine import costcard
 
 
@@ -38,3 +42,23 @@ async def test_the_card_is_measured_from_the_screen_and_kept(tmp_path: Path) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CostCardScreen)
+
+
+async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> None:
+    app, _, catalog = make_app(tmp_path, watch=False, check_on_open=False)
+    key = "chan_roundtrip_locked"
+    entry = costcard.Entry(key, 4.2e-6, 4.0e-6, 4.4e-6, (4.2e-6,) * 5)
+    machine = costcard.Machine("test cpu", 2, "test kernel", "go-test")
+    app.cost_card = costcard.Card(machine, {key: entry}, 0.0, 1.0)
+    text = f"A hand-off costs [31 µs]({'cost:' + key}) here; [9 ns](cost:call) too."
+    folder = tmp_path / catalog[0].directory.name
+    shutil.copytree(catalog[0].directory, folder)
+    (folder / "README.md").write_text(text)
+    ex = replace(catalog[0], directory=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(ExerciseScreen(ex))
+        await pilot.pause()
+        shown = " ".join(app.screen.query_one("#text", Markdown).source.split())
+        assert "4.2 µs on this machine" in shown and "31 µs where written" in shown
+        # an entry this machine's card lacks keeps the written figure, and says so
+        assert "9 ns (where this text was written; `pinlab calibrate` measures yours)" in shown

@@ -42,6 +42,7 @@ from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.app.screens.sizes import SIZES, size_class
+from workshop.engine import costcard
 from workshop.engine.catalog import Exercise
 
 
@@ -122,7 +123,8 @@ class ExerciseLayout(Screen[None]):
                 with VerticalScroll(id="targets-box"):
                     yield TargetChecklist(id="checklist")
                 with VerticalScroll(id="text-box"):
-                    yield Markdown(self.ex.text, id="text")
+                    # cost links read as this machine's figures once the card exists
+                    yield Markdown(costcard.quote(self.ex.text, pinlab(self).cost_card), id="text")
             with Vertical(id="panels"):
                 order = ["threads", "latency", "placement", "log"]
                 if self.lead == "placement":
