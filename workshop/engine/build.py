@@ -51,6 +51,12 @@ class Source:
         return ex.starter_file(name)
 
     @property
+    def folder(self) -> str:
+        """Its build folder's name: each variant its own, so that a variant
+        checked against another never runs the other's binary."""
+        return f"variant-{self.name}" if self.kind == "variant" else self.kind
+
+    @property
     def label(self) -> str:
         if self.kind == "variant":
             return self.name

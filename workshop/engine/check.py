@@ -113,7 +113,7 @@ class ScenarioRunner:
 
     async def build(self, source: Source) -> BuildResult:
         self.emit(Status("", f"building {source.label}"))
-        res = await build(self.ex, source, self.tc, self.workdir / source.kind)
+        res = await build(self.ex, source, self.tc, self.workdir / source.folder)
         self.emit(Built(source.label, res))
         return res
 
