@@ -62,3 +62,6 @@ async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> Non
         assert "4.2 µs on this machine" in shown and "31 µs where written" in shown
         # an entry this machine's card lacks keeps the written figure, and says so
         assert "9 ns (where this text was written; `pinlab calibrate` measures yours)" in shown
+        # a hint is plain text in a notification: the same figure, no Markdown
+        hint = costcard.quote(text, app.cost_card, markdown=False)
+        assert "4.2 µs on this machine (31 µs where written)" in hint and "**" not in hint

@@ -235,10 +235,11 @@ def to_text(card: Card) -> str:
 COST_LINK = re.compile(r"\[([^\]]+)\]\(cost:([a-z_]+)\)")
 
 
-def quote(text: str, card: Card | None) -> str:
+def quote(text: str, card: Card | None, *, markdown: bool = True) -> str:
     """Exercise text with its cost links filled in: each `[31 µs](cost:KEY)`
     becomes this machine's figure with the text's as the reference, or the
-    text's alone, saying so, until the card exists."""
+    text's alone, saying so, until the card exists. `markdown=False` for
+    plain text (a hint in a notification)."""
 
     def one(m: re.Match[str]) -> str:
         written, key = m.group(1), m.group(2)
@@ -246,7 +247,8 @@ def quote(text: str, card: Card | None) -> str:
         entry = card.entries.get(key) if card and cost else None
         if cost is None or entry is None:
             return f"{written} (where this text was written; `pinlab calibrate` measures yours)"
-        return f"**{fmt_cost(entry.median, cost.unit)} on this machine** ({written} where written)"
+        here = f"{fmt_cost(entry.median, cost.unit)} on this machine"
+        return f"{f'**{here}**' if markdown else here} ({written} where written)"
 
     return COST_LINK.sub(one, text)
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_check import ExerciseChecks
 from workshop.app.screens.exercise_layout import PAGE_BINDINGS
+from workshop.engine import costcard
 from workshop.engine.catalog import Exercise
 from workshop.engine.workspace import SOLVED
 
@@ -67,8 +68,9 @@ class ExerciseScreen(ExerciseChecks):
             return
         i = self._hint % len(hints)
         self._hint += 1
-        self.notify(hints[i], title=f"hint {i + 1}/{len(hints)}", timeout=20)
-        self.log_view.note(f"hint {i + 1}/{len(hints)}: {hints[i]}")
+        hint = costcard.quote(hints[i], pinlab(self).cost_card, markdown=False)
+        self.notify(hint, title=f"hint {i + 1}/{len(hints)}", timeout=20)
+        self.log_view.note(f"hint {i + 1}/{len(hints)}: {hint}")
 
     def action_list(self) -> None:
         self.app.pop_screen()

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Input, Label, ProgressBar
 
 from widgets.key_footer import KeyFooter
 from workshop.app.screens._app import pinlab
+from workshop.engine import costcard
 from workshop.engine.catalog import Exercise
 from workshop.engine.workspace import SOLVED
 
@@ -116,6 +117,7 @@ class ExerciseListScreen(Screen[None]):
         ex = self.selected
         if ex is not None:
             hint = ex.hints[0] if ex.hints else "This exercise has no hints."
+            hint = costcard.quote(hint, pinlab(self).cost_card, markdown=False)
             self.notify(hint, title=f"{ex.id}: first hint (open it for more)", timeout=12)
 
     def action_check_all(self) -> None:
