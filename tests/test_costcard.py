@@ -147,3 +147,25 @@ def test_texts_quote_the_card_or_say_whose_figure_it_is() -> None:
     assert unknown_keys("[1 s](cost:nope) and [2 µs](cost:exit_locked)") == ["nope"]
     assert fmt_cost(63, "threads") == "63 threads" and fmt_cost(1, "threads") == "1 thread"
     assert fmt_cost(2.4e-8, "s") == "24 ns" and fmt_cost(1.3e-9, "s") == "1.3 ns"
+
+
+def test_an_entry_wider_than_the_aim_says_why() -> None:
+    def entry(key: str, spread: float) -> Entry:
+        return Entry(key, 1e-6, 1e-6 * (1 - spread), 1e-6 * (1 + spread), (1e-6,) * 6)
+
+    machine = Machine("cpu", 2, "kernel", "go")
+    wide = {"chan_roundtrip_locked": entry("chan_roundtrip_locked", 0.7)}
+    narrow = {"chan_roundtrip": entry("chan_roundtrip", 0.1)}
+    card = Card(machine, {**wide, **narrow}, 0.0, 13.0, 2.4)
+    text = costcard.to_text(card)
+    locked = next(line for line in text.splitlines() if "to a locked goroutine" in line)
+    plain = next(line for line in text.splitlines() if "round trip to a goroutine" in line)
+    assert locked.endswith("± 70% *") and plain.endswith("± 10%")
+    notes = "\n".join(costcard.spread_notes(card))
+    assert "wakes a parked OS thread" in notes and "load average 2.4" in notes
+    assert costcard.spread_notes(Card(machine, narrow, 0.0, 13.0, 0.1)) == []
+    # a card kept before the load was recorded still reads
+    assert Card.from_json(card.to_json()) == card
+    raw = json.loads(card.to_json())
+    del raw["load"]
+    assert Card.from_json(json.dumps(raw)).load is None

@@ -32,10 +32,17 @@ class Cost:
     bench: str
     label: str
     unit: str  # "s" (per operation) or "threads"
+    why_spread: str = ""  # why its runs can disagree by more than NOISY, where known
 
 
 COSTS = (
-    Cost("call", "Call", "a plain Go call", "s"),
+    Cost(
+        "call",
+        "Call",
+        "a plain Go call",
+        "s",
+        "a few CPU cycles: one cycle more or less moves it by a third",
+    ),
     Cost("cgo_call", "CgoCall", "a cgo call (Go → C → Go)", "s"),
     Cost("lock_unlock", "LockUnlock", "LockOSThread + UnlockOSThread", "s"),
     Cost("chan_roundtrip", "ChanRoundTrip", "channel round trip to a goroutine", "s"),
@@ -44,6 +51,8 @@ COSTS = (
         "ChanRoundTripLocked",
         "channel round trip to a locked goroutine",
         "s",
+        "each trip wakes a parked OS thread through the kernel: how soon it runs depends "
+        "on how deeply the other CPU sleeps and on what else runs there",
     ),
     Cost(
         "goroutine_lock_unlock",
@@ -70,6 +79,7 @@ COSTS = (
 )
 BY_KEY = {c.key: c for c in COSTS}
 RUNS = 6  # the fewest for a 95% interval around a median
+NOISY = 0.20  # an entry whose interval is wider than ± this says why
 BENCHTIME = "100ms"
 
 
@@ -108,6 +118,7 @@ class Card:
     entries: dict[str, Entry]
     measured_at: float  # time.time()
     seconds: float  # how long calibrating took
+    load: float | None = None  # the 1-minute load average when it finished
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -123,6 +134,7 @@ class Card:
             },
             raw["measured_at"],
             raw["seconds"],
+            raw.get("load"),
         )
 
 
@@ -190,7 +202,7 @@ async def calibrate(tc: Toolchain, runs: int = RUNS, benchtime: str = BENCHTIME)
         cost = by_bench.get(e["name"])
         if cost is not None:
             entries[cost.key] = Entry(cost.key, e["median"], e["lo"], e["hi"], tuple(e["values"]))
-    card = Card(machine, entries, time.time(), time.monotonic() - t0)
+    card = Card(machine, entries, time.time(), time.monotonic() - t0, os.getloadavg()[0])
     path = card_path(machine)
     path.write_text(card.to_json())
     for f in (firstlock, tests, raw):
@@ -228,8 +240,29 @@ def to_text(card: Card) -> str:
             lines.append(f"  {c.label:<44} not measured")
             continue
         spread = "" if e.spread is None else f"± {100 * e.spread:.0f}%"
-        lines.append(f"  {c.label:<44} {fmt_cost(e.median, c.unit):>12}  {spread}")
-    return "\n".join(lines)
+        mark = " *" if e.spread is not None and e.spread > NOISY else ""
+        lines.append(f"  {c.label:<44} {fmt_cost(e.median, c.unit):>12}  {spread}{mark}")
+    notes = spread_notes(card)
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def spread_notes(card: Card) -> list[str]:
+    """Why the entries wider than ± NOISY are (marked * on the card)."""
+    wide = [
+        (c, e)
+        for c in COSTS
+        if (e := card.entries.get(c.key)) is not None and e.spread is not None and e.spread > NOISY
+    ]
+    if not wide:
+        return []
+    notes = [f"* wider than ± {100 * NOISY:.0f}% between runs:"]
+    notes += [f"  {c.label}: {c.why_spread}" for c, _ in wide if c.why_spread]
+    load = "" if card.load is None else f" (load average {card.load:.1f} as it finished)"
+    notes.append(
+        f"  other work on this machine widens every interval{load}: "
+        "`pinlab calibrate --again` when it is quiet"
+    )
+    return notes
 
 
 COST_LINK = re.compile(r"\[([^\]]+)\]\(cost:([a-z_]+)\)")
