@@ -13,8 +13,11 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from workshop import cli
-from workshop.engine import paths
+from workshop.engine import paths, report
+from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.check import ExerciseResult
+from workshop.engine.metrics import RunMetrics
 from workshop.engine.workspace import Workspace
 
 BROKEN = "package main\n\nfunc compute(n int) int {\n\treturn n +\n}\n"
@@ -90,3 +93,26 @@ def test_global_options_go_before_or_after_the_command(argv: list[str]) -> None:
 def test_the_workspace_defaults_when_not_named() -> None:
     args = cli._parser().parse_args(["list"])
     assert args.workspace == paths.default_workspace()
+
+
+def test_json_keeps_every_runs_reported_values(catalog: list[Exercise]) -> None:
+    """Values no target judges (the seed, vary_* parameters) are in the report,
+    so that an author can reproduce the run that missed."""
+    run = RunMetrics(
+        "yours", True, None, "", 5, 7, 2, True, 100, 0, 1.0, 0, (),
+        infos={"vary_init_ms": 42.0, "device_inits": 2.0}, seed=1234,
+    )  # fmt: skip
+    result = ExerciseResult(catalog[0], Source("solution"), [], runs=[run, run])
+    entry = report.to_dict([result])["exercises"][0]
+    assert (
+        entry["runs"]
+        == [
+            {
+                "ok": True,
+                "seed": 1234,
+                "calls": 100,
+                "info": {"vary_init_ms": 42.0, "device_inits": 2.0},
+            }
+        ]
+        * 2
+    )
