@@ -33,9 +33,7 @@ func Handle(e Event) {
 	p.mu.Lock()
 	_ = p.hist.RecordValue(max(waited.Nanoseconds(), 1))
 	p.handled++
-	if !p.tids[tid] {
-		p.tids[tid] = true
-	}
+	p.tids[tid] = true
 	p.mu.Unlock()
 	p.last.Store(int64(tid))
 }
