@@ -1,0 +1,149 @@
+// What the kernel says about this process's threads (pristine, like the
+// driver): where each one may run (sched_getaffinity(2)), whether it is
+// running, and on which CPU it last ran (/proc/self/task/TID/stat). Nothing
+// here takes the learner's word for anything.
+package main
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+	"unsafe"
+)
+
+// cpuMask is a kernel CPU set for up to 1024 CPUs.
+type cpuMask [16]uint64
+
+func maskOf(cpus ...int) cpuMask {
+	var m cpuMask
+	for _, c := range cpus {
+		m[c/64] |= 1 << (c % 64)
+	}
+	return m
+}
+
+func (m *cpuMask) has(cpu int) bool { return m[cpu/64]&(1<<(cpu%64)) != 0 }
+
+func (m *cpuMask) cpus() []int {
+	var out []int
+	for c := 0; c < len(m)*64; c++ {
+		if m.has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// affinity is the set of CPUs thread tid may run on (0: the caller).
+func affinity(tid int) (cpuMask, error) {
+	var m cpuMask
+	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, uintptr(tid),
+		unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m[0])))
+	if errno != 0 {
+		return m, errno
+	}
+	return m, nil
+}
+
+// setAffinity confines thread tid (0: the caller) to m.
+func setAffinity(tid int, m cpuMask) error {
+	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, uintptr(tid),
+		unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m[0])))
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// task is one thread of this process: its TID as the process sees it
+// (gettid, sched_getaffinity) and its /proc/self/task directory. The two
+// differ when the process runs in a PID namespace of its own (pinlab runs
+// scenarios so) under the parent namespace's /proc: NSpid gives both.
+type task struct {
+	tid int
+	dir string
+}
+
+// taskNames caches /proc/self/task entry -> TID as this process sees it.
+var (
+	taskMu    sync.Mutex
+	taskNames = map[string]int{}
+)
+
+// tasks lists the process's threads.
+func tasks() []task {
+	taskMu.Lock()
+	defer taskMu.Unlock()
+	ents, _ := os.ReadDir("/proc/self/task")
+	out := make([]task, 0, len(ents))
+	for _, e := range ents {
+		dir := "/proc/self/task/" + e.Name()
+		tid, ok := taskNames[e.Name()]
+		if !ok {
+			tid = innerTID(e.Name(), dir)
+			taskNames[e.Name()] = tid
+		}
+		out = append(out, task{tid, dir})
+	}
+	return out
+}
+
+func innerTID(name, dir string) int {
+	tid, _ := strconv.Atoi(name)
+	b, err := os.ReadFile(dir + "/status")
+	if err != nil {
+		return tid
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if f := bytes.Fields(line); len(f) > 1 && string(f[0]) == "NSpid:" {
+			if inner, err := strconv.Atoi(string(f[len(f)-1])); err == nil {
+				return inner
+			}
+		}
+	}
+	return tid
+}
+
+// runState reads a thread's state (field 3 of its stat file: 'R' running
+// or runnable, 'S' asleep, ...) and the CPU it last ran on (field 39).
+func runState(dir string, buf []byte) (state byte, cpu int, err error) {
+	f, err := os.Open(dir + "/stat")
+	if err != nil {
+		return 0, -1, err
+	}
+	n, err := f.Read(buf)
+	f.Close()
+	if err != nil {
+		return 0, -1, err
+	}
+	// The command name (field 2) may hold spaces: count fields after its ')'.
+	rest := buf[bytes.LastIndexByte(buf[:n], ')')+2 : n]
+	fields := bytes.Fields(rest)
+	if len(fields) < 37 {
+		return 0, -1, syscall.EINVAL
+	}
+	cpu, err = strconv.Atoi(string(fields[36])) // fields[0] is field 3
+	return fields[0][0], cpu, err
+}
+
+// threadIDs lists the TIDs of every thread of this process, as gettid(2)
+// and sched_setaffinity(2) number them. (pinlab runs the scenario in a PID
+// namespace of its own while /proc is the parent namespace's, so the names
+// in /proc/self/task are other numbers for the same threads.)
+func threadIDs() []int {
+	ts := tasks()
+	out := make([]int, len(ts))
+	for i, t := range ts {
+		out[i] = t.tid
+	}
+	return out
+}
+
+// resetAffinity gives every thread of the process the mask m again.
+func resetAffinity(m cpuMask) {
+	for _, t := range tasks() {
+		_ = setAffinity(t.tid, m)
+	}
+}
