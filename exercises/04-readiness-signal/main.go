@@ -8,8 +8,7 @@ package main
 
 import (
 	"errors"
-	"runtime"
-	"sync/atomic"
+	"fmt"
 	"time"
 
 	"pinlab/exercises/device"
@@ -22,30 +21,8 @@ const (
 	badTimeout = 2 * time.Second        // NewWorker(bad device) must answer within this
 )
 
-var errWrong = errors.New("wrong result")
-
-// session lets learner code mark its pinned threads on pinlab's CPU map.
-var session *harness.Session
-
-// pinned reports that the calling goroutine is locked to its OS thread for
-// good, doing role. Call it after runtime.LockOSThread in a long-lived worker.
-func pinned(role string) {
-	if session != nil {
-		session.Locked(role)
-	}
-}
-
-// unpinned reports that the calling goroutine is about to let its thread go.
-func unpinned() {
-	if session != nil {
-		session.Unlocked()
-	}
-}
-
 func main() {
-	runtime.GOMAXPROCS(2)
 	h := harness.Start("04-readiness-signal")
-	session = h
 	before := device.Total() // report what this run adds
 
 	ndev := device.Count()
@@ -62,7 +39,7 @@ func main() {
 		}
 		out, err := w.Submit(7)
 		if err == nil && out != device.Expected(d, 7) {
-			h.Fail("first job on device %d: got %d, want %d", d, out, device.Expected(d, 7))
+			_ = h.WrongAnswer(fmt.Sprintf("first job on device %d: got %d, want %d", d, out, device.Expected(d, 7)))
 		}
 		workers[d] = w
 	}
@@ -70,8 +47,7 @@ func main() {
 	h.Info("bad_device_unreported", badDevice(ndev))
 
 	next := make([]int64, callers) // each caller touches only its own slot
-	var wrong atomic.Int64
-	st := h.Load(harness.Steady(callers, time.Second), func(c int) error {
+	h.Load(harness.Steady(callers, time.Second), func(c int) error {
 		next[c]++
 		in := int64(c)<<32 | next[c]
 		d := c % ndev
@@ -80,21 +56,14 @@ func main() {
 			return err
 		}
 		if out != device.Expected(d, in) {
-			wrong.Add(1)
-			return errWrong
+			return h.WrongAnswer("a job's result was not its device's answer")
 		}
 		return nil
 	})
 	for _, w := range workers {
 		w.Close()
 	}
-
-	after := device.Total()
-	if n := wrong.Load(); n > 0 {
-		h.Fail("%d of %d results were wrong", n, st.Calls)
-	}
-	h.Info("wrong_thread", float64(after.WrongThread-before.WrongThread))
-	h.Info("contexts_left", float64(after.Contexts)-float64(before.Contexts))
+	device.ReportSince(h, before)
 	h.Done()
 }
 

@@ -21,9 +21,7 @@ package main
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"pinlab/exercises/device"
@@ -43,32 +41,11 @@ const (
 	cancelAfter = 20 * time.Millisecond
 )
 
-var errWrong = errors.New("wrong result")
-
-// session lets learner code mark its pinned threads on pinlab's CPU map.
-var session *harness.Session
-
-// pinned reports that the calling goroutine is locked to its OS thread for
-// good, doing role. Call it after runtime.LockOSThread in a long-lived worker.
-func pinned(role string) {
-	if session != nil {
-		session.Locked(role)
-	}
-}
-
-// unpinned reports that the calling goroutine is about to let its thread go.
-func unpinned() {
-	if session != nil {
-		session.Unlocked()
-	}
-}
-
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func main() {
-	runtime.GOMAXPROCS(2)
 	h := harness.Start("06-device-pool")
-	session = h
+	before := device.Total() // report what this run adds
 	pool, err := NewPool()
 	if err != nil {
 		h.Fail("NewPool: %v", err)
@@ -77,8 +54,7 @@ func main() {
 	bg := context.Background()
 
 	next := make([]int64, callers) // each caller touches only its own slot
-	var wrong atomic.Int64
-	st := h.Load(harness.Steady(callers, time.Second), func(w int) error {
+	h.Load(harness.Steady(callers, time.Second), func(w int) error {
 		i := next[w]
 		next[w]++
 		work := smallWork
@@ -91,14 +67,10 @@ func main() {
 			return err
 		}
 		if r.Device < 0 || r.Device >= ndev || r.Value != device.Expected(r.Device, in) {
-			wrong.Add(1)
-			return errWrong
+			return h.WrongAnswer("a result's value or device index was wrong")
 		}
 		return nil
 	})
-	if n := wrong.Load(); n > 0 {
-		h.Fail("%d of %d results were wrong (value or device index)", n, st.Calls)
-	}
 
 	h.Info("small_job_max_ms", routingProbe(h, pool, ndev))
 	h.Info("cancel_return_ms", cancelProbe(h, pool, ndev))
@@ -108,8 +80,8 @@ func main() {
 		least = min(least, device.Read(d).Calls)
 	}
 	h.Info("least_used_device_calls", float64(least))
-	h.Info("wrong_thread", float64(device.Total().WrongThread))
 	pool.Close()
+	device.ReportSince(h, before)
 	h.Done()
 }
 
