@@ -130,6 +130,35 @@ func roundTrip(b *testing.B, pin bool) {
 func BenchmarkRoundTripPinned(b *testing.B)   { roundTrip(b, true) }
 func BenchmarkRoundTripUnpinned(b *testing.B) { roundTrip(b, false) }
 
+// roundTrips is that hand-off with callers sharing the one goroutine, as a
+// worker's callers do: with -cpu 2, RunParallel runs four callers. ns/op is
+// then the time per answered call, and 1e9 / ns/op the calls per second one
+// goroutine answers.
+func roundTrips(b *testing.B, pin bool) {
+	in := make(chan chan int64, 16)
+	go func() {
+		if pin {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+		}
+		for r := range in {
+			r <- 1
+		}
+	}()
+	defer close(in)
+	b.SetParallelism(2)
+	b.RunParallel(func(pb *testing.PB) {
+		reply := make(chan int64, 1)
+		for pb.Next() {
+			in <- reply
+			<-reply
+		}
+	})
+}
+
+func BenchmarkRoundTripsPinned(b *testing.B)   { roundTrips(b, true) }
+func BenchmarkRoundTripsUnpinned(b *testing.B) { roundTrips(b, false) }
+
 var replySink chan result
 
 // BenchmarkMakeReplyChan is what the starter pays per call for its reply
