@@ -4,6 +4,8 @@ go 1.24.0
 
 require github.com/HdrHistogram/hdrhistogram-go v1.4.0
 
+require github.com/tetratelabs/wazero v1.11.0
+
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
 	golang.org/x/perf v0.0.0-20260209182753-b57e4e371b65
