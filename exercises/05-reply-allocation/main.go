@@ -1,10 +1,11 @@
 // Driver for exercise 05 (pristine: pinlab builds it from exercises/, so
 // edits in the workspace have no effect). Two pinned device workers share
-// whatever Submit reuses between calls: 24 callers keep worker 0's 16-job
-// queue full, 4 callers use worker 1, for the scenario's duration. Each job
-// keeps its device busy for kernelTime. Every answer is checked, so a reply
-// channel that reaches a second caller before the first has its answer
-// shows up as a wrong result.
+// whatever Submit reuses between calls. 28 callers each send one call in 7
+// to worker 1 and the rest to worker 0, for the scenario's duration: worker
+// 0's 16-job queue stays full, worker 1 answers sooner. Each job keeps its
+// device busy for kernelTime. Every answer is checked, so a reply channel
+// that reaches a second caller before the first has its answer shows up as
+// a wrong result.
 package main
 
 import (
@@ -15,9 +16,9 @@ import (
 )
 
 const (
-	busyCallers  = 24 // on worker 0: more than its job queue holds
-	quietCallers = 4  // on worker 1, whose answers come back sooner
-	kernelTime   = 50 * time.Microsecond
+	callers    = 28
+	toQuiet    = 7 // one call in 7 goes to worker 1, the rest to worker 0
+	kernelTime = 50 * time.Microsecond
 )
 
 func main() {
@@ -32,13 +33,13 @@ func main() {
 		workers[d] = w
 	}
 
-	next := make([]int64, busyCallers+quietCallers) // each caller touches only its own slot
-	st := h.Load(harness.Steady(busyCallers+quietCallers, time.Second), func(c int) error {
+	next := make([]int64, callers) // each caller touches only its own slot
+	st := h.Load(harness.Steady(callers, time.Second), func(c int) error {
+		next[c]++
 		d := 0
-		if c >= busyCallers {
+		if (next[c]+int64(c))%toQuiet == 0 {
 			d = 1
 		}
-		next[c]++
 		in := int64(c)<<32 | next[c]
 		out, err := workers[d].Submit(in)
 		if err != nil {

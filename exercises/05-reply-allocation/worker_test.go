@@ -11,39 +11,40 @@ import (
 )
 
 // Every caller must get its own answer back, with two workers sharing
-// whatever Submit reuses: 24 callers keep one worker's 16-job queue full while
-// 4 use the other, whose answers come back sooner. A reply channel that goes
-// back for reuse before its answer has been received, or one channel shared
-// by several callers, hands answers to the wrong caller here. (With one
-// worker and a short queue, answers come back in the order callers wait for
-// them, and such mistakes can go unseen.)
+// whatever Submit reuses: 28 goroutines each send one call in 7 to one worker
+// and the rest to the other, so that the busy worker's 16-job queue stays full
+// and the quiet one answers sooner. A reply channel that goes back for reuse
+// before its answer has been received, or one channel shared by several
+// callers, hands answers to the wrong caller here. (With one worker and a
+// short queue, answers come back in the order callers wait for them, and
+// such mistakes can go unseen.)
 func TestSubmitAnswers(t *testing.T) {
-	busy, quick := startWorker(t, 2), startWorker(t, 3)
+	workers := []*Worker{startWorker(t, 2), startWorker(t, 3)}
+	const goroutines, calls = 28, 60
 	var wrong atomic.Int64
 	var first atomic.Value
 	var wg sync.WaitGroup
-	call := func(w *Worker, dev, g, n int) {
-		defer wg.Done()
-		for i := range n {
-			in := int64(g*100_000 + i)
-			out, err := w.Submit(in)
-			if err != nil || out != device.Expected(dev, in) {
-				first.CompareAndSwap(nil, fmt.Sprintf("Submit(%d) on device %d = %d, %v; want %d", in, dev, out, err, device.Expected(dev, in)))
-				wrong.Add(1)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range calls {
+				w, dev := workers[0], 2
+				if (i+g)%7 == 0 {
+					w, dev = workers[1], 3
+				}
+				in := int64(g*100_000 + i)
+				out, err := w.Submit(in)
+				if err != nil || out != device.Expected(dev, in) {
+					first.CompareAndSwap(nil, fmt.Sprintf("Submit(%d) on device %d = %d, %v; want %d", in, dev, out, err, device.Expected(dev, in)))
+					wrong.Add(1)
+				}
 			}
-		}
-	}
-	for g := range 24 {
-		wg.Add(1)
-		go call(busy, 2, g, 40)
-	}
-	for g := 24; g < 28; g++ {
-		wg.Add(1)
-		go call(quick, 3, g, 150)
+		}()
 	}
 	wg.Wait()
 	if n := wrong.Load(); n > 0 {
-		t.Errorf("%d of %d answers went to the wrong caller; the first: %s", n, 24*40+4*150, first.Load())
+		t.Errorf("%d of %d answers went to the wrong caller; the first: %s", n, goroutines*calls, first.Load())
 	}
 }
 
