@@ -38,15 +38,22 @@ func TestReadyWhenNewWorkerReturns(t *testing.T) {
 // own error.
 func TestBadDeviceReturnsInitError(t *testing.T) {
 	bad := device.Count()
-	errc := make(chan error, 1)
+	type answer struct {
+		w   *Worker
+		err error
+	}
+	got := make(chan answer, 1)
 	go func() {
-		_, err := NewWorker(bad)
-		errc <- err
+		w, err := NewWorker(bad)
+		got <- answer{w, err}
 	}()
 	select {
-	case err := <-errc:
-		if !errors.Is(err, device.ErrNoDevice) {
-			t.Fatalf("NewWorker(%d) returned %v; want an error wrapping device.ErrNoDevice", bad, err)
+	case a := <-got:
+		if !errors.Is(a.err, device.ErrNoDevice) {
+			t.Fatalf("NewWorker(%d) returned %v; want an error wrapping device.ErrNoDevice", bad, a.err)
+		}
+		if a.w != nil {
+			t.Fatalf("NewWorker(%d) returned a Worker beside its error; want nil", bad)
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatalf("NewWorker(%d) did not return within 2 s", bad)

@@ -5,10 +5,11 @@ import (
 	"runtime"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // The driver (main.go, which you do not edit) defines kernelTime, how long
-// one kernel keeps a device busy, and pinned/unpinned, which mark a
+// one kernel keeps a device busy. harness.Pinned and harness.Unpinned mark a
 // long-lived pinned thread on pinlab's CPU map.
 
 // Worker owns one device from a goroutine locked to its OS thread. Many
@@ -49,14 +50,14 @@ func (w *Worker) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", w.dev))
+	harness.Pinned(fmt.Sprintf("device %d worker", w.dev))
 	ready <- nil
 	for j := range w.jobs {
 		out, err := device.Compute(w.dev, kernelTime, j.input)
 		j.reply <- result{out, err}
 	}
 	_ = device.Shutdown(w.dev)
-	unpinned()
+	harness.Unpinned()
 }
 
 // Submit runs one job on the device and returns its result.

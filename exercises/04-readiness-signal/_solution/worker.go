@@ -6,10 +6,11 @@ import (
 	"syscall"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // The driver (main.go, which you do not edit) defines kernelTime, how long
-// one kernel keeps a device busy, and pinned/unpinned, which mark a
+// one kernel keeps a device busy. harness.Pinned and harness.Unpinned mark a
 // long-lived pinned thread on pinlab's CPU map.
 
 // Worker owns one device from a goroutine locked to its OS thread.
@@ -55,14 +56,14 @@ func (w *Worker) loop(ready chan<- error) {
 		return
 	}
 	w.tid = syscall.Gettid()
-	pinned(fmt.Sprintf("device %d worker", w.dev))
+	harness.Pinned(fmt.Sprintf("device %d worker", w.dev))
 	ready <- nil
 	for j := range w.jobs {
 		out, err := device.Compute(w.dev, kernelTime, j.input)
 		j.reply <- result{out, err}
 	}
 	_ = device.Shutdown(w.dev)
-	unpinned()
+	harness.Unpinned()
 }
 
 // Thread is the OS thread (its kernel TID) that holds the device context.

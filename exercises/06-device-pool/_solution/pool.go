@@ -1,8 +1,5 @@
 package main
 
-// From the driver (main.go, not in your workspace): pinned(role) and
-// unpinned() mark a worker's locked thread on pinlab's CPU map.
-
 import (
 	"context"
 	"fmt"
@@ -11,7 +8,12 @@ import (
 	"time"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
+
+// harness.Pinned and harness.Unpinned mark a worker's locked thread on
+// pinlab's CPU map; the driver (main.go, not in your workspace) calls NewPool,
+// Submit and Close.
 
 // Job is one device call: the device stays busy for Work and computes on Input.
 type Job struct {
@@ -87,8 +89,8 @@ func (w *worker) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", w.dev))
-	defer unpinned()
+	harness.Pinned(fmt.Sprintf("device %d worker", w.dev))
+	defer harness.Unpinned()
 	defer device.Shutdown(w.dev)
 	ready <- nil
 	for r := range w.jobs {
