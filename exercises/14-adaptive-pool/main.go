@@ -10,10 +10,10 @@
 //     of every 300 ms. The gaps are shorter than IdleAfter, so the pool
 //     should stay at Max; its p99 is compared with a fixed pool of Max and
 //     with the starter's fixed pool of Min, side by side.
-//  3. the quiet spell: 1 caller for 2.5 x IdleAfter, with two short blips of 6
-//     more callers (a deep queue for one job's time, shorter than GrowAfter).
-//     At its end the driver counts the process's OS threads and the open
-//     device contexts.
+//  3. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
+//     callers at 2.2 x IdleAfter (a deep queue for one job's time, shorter
+//     than GrowAfter). At its end the driver counts the process's OS threads
+//     and the open device contexts.
 //  4. Close, then every thread the runtime keeps idle is probed for a device
 //     context left on it.
 //
@@ -137,18 +137,17 @@ func main() {
 		return s.call(int64(w)<<32 | next[w])
 	})
 
-	// 3. the quiet spell, with two blips
+	// 3. the quiet spell, with a blip once even a pool that shrinks only
+	// every IdleAfter has shrunk
 	q0 := time.Now()
-	blips := make(chan struct{})
+	blipped := make(chan struct{})
 	go func() {
-		defer close(blips)
-		for _, at := range []time.Duration{cfg.IdleAfter * 13 / 10, cfg.IdleAfter * 19 / 10} {
-			time.Sleep(time.Until(q0.Add(at)))
-			s.blip(blipCallers)
-		}
+		defer close(blipped)
+		time.Sleep(time.Until(q0.Add(cfg.IdleAfter * 22 / 10)))
+		s.blip(blipCallers)
 	}()
-	s.drive(1, q0.Add(cfg.IdleAfter*5/2))
-	<-blips
+	s.drive(1, q0.Add(cfg.IdleAfter*27/10))
+	<-blipped
 	h.Info("threads_ended", float64(threads0-settledThreads()))
 	h.Info("quiet_contexts", float64(device.Total().Contexts-before.Contexts))
 	fewest, most := watch.stop()
