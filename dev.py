@@ -21,8 +21,19 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 MIN_GO = (1, 24)
-# Debian packages the test suite drives for real: a terminal, a browser, promtool.
-TEST_PACKAGES = {"tmux": "tmux", "chromium": "chromium", "promtool": "prometheus"}
+# Debian packages the test suite drives for real: a terminal, a browser, promtool, a room's
+# Prometheus and Pushgateway (the classroom tests and bench_class.py), and the
+# C-to-WebAssembly toolchain that proves exercise 16's module is built from its source.
+TEST_PACKAGES = {
+    "tmux": "tmux",
+    "chromium": "chromium",
+    "promtool": "prometheus",
+    "prometheus-pushgateway": "prometheus-pushgateway",
+    "clang": "clang",
+    "wasm-ld": "lld",
+}
+# Go tools the tests run, built from the module proxy into .venv/bin.
+TEST_GO_TOOLS = {"actionlint": "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"}
 
 
 def say(msg: str) -> None:
@@ -128,6 +139,19 @@ def ensure_test_packages() -> None:
     )
 
 
+def ensure_test_go_tools(go: str) -> None:
+    """actionlint (validates docs/ci's workflows): `go install` into .venv/bin."""
+    env = {**os.environ, "GOBIN": str(VENV / "bin"), "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    for tool, module in TEST_GO_TOOLS.items():
+        if (VENV / "bin" / tool).exists():
+            continue
+        say(f"building {tool} ({module})")
+        try:
+            run(go, "install", module, env=env)
+        except subprocess.CalledProcessError:
+            say(f"cannot build {tool}: the tests that need it will skip, saying why")
+
+
 def setup() -> str:
     ensure_venv()
     ensure_python_packages("test")
@@ -146,6 +170,7 @@ def main() -> None:
         return
     if cmd == "test":
         ensure_test_packages()
+        ensure_test_go_tools(go)
         os.chdir(ROOT)
         os.execve(PY, [str(PY), "-m", "pytest", *rest], env)
     os.execve(VENV / "bin" / "pinlab", [str(VENV / "bin" / "pinlab"), *rest], env)

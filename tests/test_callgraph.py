@@ -12,7 +12,7 @@ from workshop.engine.callgraph import CallGraph, Node, Ref
 from workshop.engine.catalog import Exercise, Target, resolve
 from workshop.engine.targets import judge_no_call, judge_no_import
 from workshop.engine.toolchain import Toolchain
-from workshop.engine.verdict import MET, MISSED
+from workshop.engine.verdict import MET, MISSED, NOT_MEASURED
 
 NO_PIN = Target(
     "pin-removed",
@@ -123,3 +123,21 @@ async def test_no_import_sees_cgo(
     assert v.status == MISSED and 'lookup.go imports "C"' in v.detail
     clean = await call_graph(ex, Source("solution"), toolchain, tmp_path / "out2")
     assert judge_no_import(t, clean, ex.editable).status == MET
+
+
+def test_a_call_may_name_one_of_the_exercises_own_functions() -> None:
+    graph = CallGraph(
+        {
+            "compute": Node("compute", "compute.go", 3, (Ref("refOpen", True, "compute.go", 4),)),
+            "refOpen": Node("refOpen", "main.go", 9, ()),
+        }
+    )
+    own = Target(
+        "x", "no-call", "x", "calls", max=0, params={"function": "compute", "call": "refOpen"}
+    )
+    v = judge_no_call(own, graph, ("compute.go",))
+    assert v.status == MISSED and "compute → refOpen (compute.go:4)" in v.detail
+    typo = Target(
+        "y", "no-call", "y", "calls", max=0, params={"function": "compute", "call": "refOpn"}
+    )
+    assert judge_no_call(typo, graph, ("compute.go",)).status == NOT_MEASURED

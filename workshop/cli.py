@@ -10,9 +10,21 @@ from pathlib import Path
 
 from workshop.engine import paths
 from workshop.engine.catalog import CatalogError, Exercise, load_catalog, resolve
+from workshop.engine.classroom import ClassSettings, ClassSetupError
 from workshop.engine.toolchain import ToolchainError
 
-SUBCOMMANDS = {"check", "init", "reset", "list", "probe", "present", "serve", "workshop"}
+SUBCOMMANDS = {
+    "calibrate",
+    "check",
+    "class",
+    "init",
+    "reset",
+    "list",
+    "probe",
+    "present",
+    "serve",
+    "workshop",
+}
 
 
 def _global_options(default: bool) -> argparse.ArgumentParser:
@@ -24,6 +36,26 @@ def _global_options(default: bool) -> argparse.ArgumentParser:
         type=Path,
         help=f"the learner's workspace (default: {paths.default_workspace()})",
         default=paths.default_workspace() if default else argparse.SUPPRESS,
+    )
+    g.add_argument(
+        "--class",
+        dest="class_url",
+        metavar="URL",
+        help="push your progress after each check to the room's Pushgateway "
+        "(also PINLAB_CLASS; README: what is sent)",
+        default=None if default else argparse.SUPPRESS,
+    )
+    g.add_argument(
+        "--name",
+        metavar="NAME",
+        help="the name the instructor sees with --class (also PINLAB_NAME)",
+        default=None if default else argparse.SUPPRESS,
+    )
+    g.add_argument(
+        "--read-only",
+        action="store_true",
+        help="browse only: no check, run, reset or solution (pinlab serve --read-only)",
+        default=False if default else argparse.SUPPRESS,
     )
     return g
 
@@ -72,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     pr.add_argument("--format", choices=["text", "json"], default="text")
 
+    cal = sub.add_parser(
+        "calibrate",
+        parents=common,
+        help="measure the cost card: what pinning costs on this machine",
+    )
+    cal.add_argument("--again", action="store_true", help="measure even if a card is kept")
+    cal.add_argument("--format", choices=["text", "json"], default="text")
+
     seconds_help = "override each scenario's load duration (demos)"
     w = sub.add_parser("workshop", parents=common, help="open the workshop (the default)")
     w.add_argument("--seconds", type=float, help=seconds_help)
@@ -84,6 +124,44 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--present", action="store_true", help="serve the projection layout")
     s.add_argument("--seconds", type=float, help=seconds_help)
+    s.add_argument(
+        "--token",
+        help="the token the printed URL carries (default: a random one when bound beyond "
+        "loopback; none on loopback)",
+    )
+    s.add_argument(
+        "--max-sessions",
+        type=int,
+        default=8,
+        help="browser sessions open at once (each is a workshop process; default 8)",
+    )
+
+    cl = sub.add_parser(
+        "class",
+        parents=common,
+        help="the instructor's class view (--prometheus URL), or write a room's "
+        "Prometheus set-up (--config DIR)",
+    )
+    cl.add_argument("--prometheus", metavar="URL", help="the room's Prometheus (http://HOST:9090)")
+    cl.add_argument(
+        "--config", type=Path, metavar="DIR", help="write prometheus.yml and start commands here"
+    )
+    cl.add_argument(
+        "--gateway",
+        default="127.0.0.1:9091",
+        metavar="HOST:PORT",
+        help="with --config: the Pushgateway Prometheus scrapes (default 127.0.0.1:9091)",
+    )
+    cl.add_argument(
+        "--stuck-minutes",
+        type=float,
+        default=10.0,
+        help="no progress for this long counts as stuck (default 10)",
+    )
+    cl.add_argument(
+        "--refresh", type=float, default=5.0, help="seconds between refreshes (default 5)"
+    )
+    cl.add_argument("--present", action="store_true", help="projection layout: names hidden")
     return p
 
 
@@ -98,6 +176,10 @@ def _normalise(argv: list[str]) -> list[str]:
 
 def _catalog() -> list[Exercise]:
     return load_catalog()
+
+
+def class_settings(args: argparse.Namespace) -> ClassSettings | None:
+    return ClassSettings.resolve(getattr(args, "class_url", None), getattr(args, "name", None))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -122,7 +204,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.against == "workspace":
         for r in results:
-            ws.record(r.exercise, r.passed)
+            ws.record(r.exercise, r.passed, r.verdicts)
+        settings = class_settings(args)
+        if settings is not None:  # one push, after the check: a failure never fails it
+            from workshop.engine.classroom import push_progress
+
+            pushed = push_progress(settings, ws.load_progress())
+            if not pushed.ok:
+                print(f"pinlab: progress not sent: {pushed.error}", file=sys.stderr)
     text = {"text": report.to_text, "json": report.to_json, "junit": report.to_junit}[args.format](
         results
     )
@@ -168,6 +257,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from workshop.engine import costcard, toolchain
+
+    tc = toolchain.find()
+    card = None if args.again else costcard.load_card(tc)
+    if card is None:
+        print("measuring the cost card (about 20 s)…", file=sys.stderr, flush=True)
+        try:
+            card = asyncio.run(costcard.calibrate(tc))
+        except costcard.CalibrationError as exc:
+            print(f"pinlab: {exc}", file=sys.stderr)
+            return 1
+    print(card.to_json() if args.format == "json" else costcard.to_text(card))
+    return 0
+
+
+def cmd_class(args: argparse.Namespace) -> int:
+    if args.config is not None:
+        from workshop.engine.class_setup import write_room_config
+
+        print(write_room_config(args.config, args.gateway))
+        return 0
+    if not args.prometheus:
+        print("pinlab class: give --prometheus URL (the view) or --config DIR (the set-up)")
+        return 2
+    from workshop.app.class_app import run_class_view
+
+    return run_class_view(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     words = _normalise(list(sys.argv[1:] if argv is None else argv))
     cmd: list[str] = []
@@ -178,8 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     args.cmd = cmd
     command = args.command or "workshop"
     try:
+        class_settings(args)  # a wrong --class is said before anything runs
         if command == "check":
             return cmd_check(args)
+        if command == "calibrate":
+            return cmd_calibrate(args)
         if command == "init":
             return cmd_init(args)
         if command == "reset":
@@ -190,10 +312,12 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.probe_cmd import run_probe
 
             return run_probe(args)
+        if command == "class":
+            return cmd_class(args)
         from workshop.app.main import run_app
 
         return run_app(args, command)
-    except (CatalogError, ToolchainError) as exc:
+    except (CatalogError, ToolchainError, ClassSetupError) as exc:
         print(f"pinlab: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -4,8 +4,9 @@
 // about a millisecond, and a caller who finds every connection busy waits
 // inside C, holding its thread, until one frees up.
 //
-// The library counts how many threads are inside it at once. That count is
-// taken in C, where the learner's Go code cannot change it.
+// The library counts, in C, where the learner's Go code cannot change them:
+// how many threads are inside it at once, how many calls it answered, and
+// how long its connections were in use.
 package main
 
 /*
@@ -19,6 +20,13 @@ static pthread_mutex_t lib_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t lib_free = PTHREAD_COND_INITIALIZER;
 static int lib_busy;
 static int64_t lib_inside, lib_peak;
+static int64_t lib_calls, lib_conn_ns; // answered calls; connection time in use
+
+static int64_t lib_now_ns(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static void lib_enter(void) {
 	int64_t n = __atomic_add_fetch(&lib_inside, 1, __ATOMIC_SEQ_CST);
@@ -36,11 +44,14 @@ static int64_t lib_lookup(int64_t key, int64_t rtt_ns) {
 	lib_busy++;
 	pthread_mutex_unlock(&lib_mu);
 
+	int64_t t0 = lib_now_ns();
 	struct timespec ts = {rtt_ns / 1000000000, rtt_ns % 1000000000};
 	while (nanosleep(&ts, &ts) != 0) {
 	}
 
 	pthread_mutex_lock(&lib_mu);
+	lib_conn_ns += lib_now_ns() - t0;
+	lib_calls++;
 	lib_busy--;
 	pthread_cond_signal(&lib_free);
 	pthread_mutex_unlock(&lib_mu);
@@ -49,8 +60,24 @@ static int64_t lib_lookup(int64_t key, int64_t rtt_ns) {
 }
 
 static int64_t lib_peak_inside(void) { return __atomic_load_n(&lib_peak, __ATOMIC_SEQ_CST); }
-static void lib_reset_peak(void) {
+
+typedef struct {
+	int64_t calls, conn_ns;
+} lib_counts;
+
+static lib_counts lib_read_counts(void) {
+	pthread_mutex_lock(&lib_mu);
+	lib_counts c = {lib_calls, lib_conn_ns};
+	pthread_mutex_unlock(&lib_mu);
+	return c;
+}
+
+static void lib_reset(void) {
 	__atomic_store_n(&lib_peak, __atomic_load_n(&lib_inside, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&lib_mu);
+	lib_calls = 0;
+	lib_conn_ns = 0;
+	pthread_mutex_unlock(&lib_mu);
 }
 */
 import "C"
@@ -70,7 +97,15 @@ func libLookup(key int64) int64 {
 }
 
 // libPeakInside is the most threads that were inside the library at once
-// since the last libResetPeak.
+// since the last libReset.
 func libPeakInside() int64 { return int64(C.lib_peak_inside()) }
 
-func libResetPeak() { C.lib_reset_peak() }
+// libCounts are the calls the library answered since the last libReset, and
+// the time its connections were in use for them, summed over connections.
+func libCounts() (calls int64, inUse time.Duration) {
+	c := C.lib_read_counts()
+	return int64(c.calls), time.Duration(c.conn_ns)
+}
+
+// libReset starts the counts afresh.
+func libReset() { C.lib_reset() }

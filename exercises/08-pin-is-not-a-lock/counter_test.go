@@ -30,6 +30,59 @@ func TestConcurrentIncrements(t *testing.T) {
 	}
 }
 
+// TestCountWhileIncrementing reads the counter while other goroutines are
+// still incrementing it, as a metrics scraper would. Count must be safe to
+// call at any moment (under -race a plain read of a word that others write
+// fails here), must never go backwards, and must never exceed the
+// increments started so far.
+func TestCountWhileIncrementing(t *testing.T) {
+	const goroutines, each = 4, 20000
+	before := Count()
+	var started atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	reading := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		last := Count()
+		close(reading) // the writers start once the reader runs
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			seen := Count()
+			if seen < last {
+				t.Errorf("Count went backwards: %d after %d", seen, last)
+			}
+			if limit := before + started.Load(); seen > limit {
+				t.Errorf("Count = %d, more than the %d increments started", seen-before, limit-before)
+			}
+			last = seen
+			runtime.Gosched()
+		}
+	}()
+	<-reading
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				started.Add(1)
+				Increment()
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-readerDone
+	if got := Count() - before; got != goroutines*each {
+		t.Errorf("%d goroutines x %d increments counted %d, want %d", goroutines, each, got, goroutines*each)
+	}
+}
+
 // The benchmarks compare your Increment with three references: the pinned
 // (wrong) counter of the starter, a mutex and an atomic. "Serial" is one
 // goroutine; "Parallel" is one goroutine per P on the same counter.

@@ -6,7 +6,6 @@
 package main
 
 import (
-	"runtime"
 	"time"
 
 	"pinlab/exercises/harness"
@@ -18,7 +17,6 @@ const (
 )
 
 func main() {
-	runtime.GOMAXPROCS(2)
 	h := harness.Start("08-pin-is-not-a-lock")
 	before := Count()
 	st := h.Load(harness.Steady(callers, time.Second), func(int) error {

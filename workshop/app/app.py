@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,10 +14,15 @@ from textual.screen import Screen
 
 from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.app.themes import PROJECTION, THEMES, WORKSHOP
-from workshop.engine import paths
+from workshop.engine import costcard, paths
 from workshop.engine.catalog import Exercise
+from workshop.engine.classroom import ClassSettings, Pusher
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.workspace import SOLVED, Workspace
+
+# actions that change the workspace, run code or show a solution: refused in
+# the read-only view (`pinlab serve --read-only`), whichever screen binds them
+READ_ONLY = frozenset({"check_all", "reset", "rerun", "solution", "compare", "swap", "calibrate"})
 
 
 class PinlabApp(App[None]):
@@ -26,6 +32,7 @@ class PinlabApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("p", "toggle_projection", "projection"),
+        Binding("k", "cost_card", "cost card"),
     ]
 
     def __init__(
@@ -39,8 +46,14 @@ class PinlabApp(App[None]):
         nvml: bool = True,
         watch: bool = True,
         check_on_open: bool = True,
+        classroom: ClassSettings | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
+        self.read_only = read_only  # a room's view: nothing that changes or runs (READ_ONLY)
+        if read_only:
+            workspace.read_only = True
+            watch = check_on_open = False
         self.catalog = catalog
         self.workspace = workspace
         self.toolchain = toolchain
@@ -50,12 +63,59 @@ class PinlabApp(App[None]):
         self.watch_saves = watch
         self.check_on_open = check_on_open
         self._open_exercise = open_exercise
+        self.cost_card = costcard.load_card(toolchain)  # None until measured here
+        self.classroom = classroom
+        self.pusher: Pusher | None = None
+        self.class_status: str | None = None  # the last push problem, shown once
+
+    # the classroom: a push after each recorded check, off the UI thread
+
+    def _start_classroom(self) -> None:
+        if self.classroom is None or self.read_only:
+            return
+        self.pusher = Pusher(self.classroom, self.workspace.load_progress, self._class_status)
+        self.workspace.on_record.append(self.pusher.request)
+        self.pusher.request()  # say who is here, and where
+
+    def _class_status(self, text: str, ok: bool) -> None:  # on the pusher's thread
+        self.call_from_thread(self._show_class_status, text, ok)
+
+    def _show_class_status(self, text: str, ok: bool) -> None:
+        self.class_status = None if ok else text
+        set_status = getattr(self.screen, "set_status", None)
+        if callable(set_status):
+            set_status(text)
+        self.notify(text, title="classroom", severity="information" if ok else "warning")
+
+    def on_unmount(self) -> None:
+        if self.pusher is not None:
+            self.pusher.close(flush=self.classroom.timeout if self.classroom else 0.0)
+
+    # the read-only view: enforced where every key and command ends up
+
+    async def run_action(
+        self, action: Any, default_namespace: Any = None, namespaces: Any = None
+    ) -> bool:
+        if self.read_only and self._blocked(action, default_namespace):
+            self.notify("This view is read-only.", title="read-only", severity="warning")
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _check_action_state(self, action: str, default_namespace: Any) -> bool | None:
+        if self.read_only and self._blocked(action, default_namespace):
+            return False  # hidden from the footer too
+        return super()._check_action_state(action, default_namespace)
+
+    def _blocked(self, action: Any, default_namespace: Any) -> bool:
+        _, name, _ = self._parse_action(action, default_namespace or self)
+        return name in READ_ONLY
 
     @property
     def workspace_root(self) -> Path:
         return self.workspace.root
 
     def on_mount(self) -> None:
+        self._start_classroom()
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = PROJECTION.name if self.projection else WORKSHOP.name
@@ -72,6 +132,9 @@ class PinlabApp(App[None]):
     def open_exercise(self, ex: Exercise, replace: bool = False) -> None:
         from workshop.app.screens.exercise import ExerciseScreen
 
+        self.workspace.set_current(ex)
+        if self.pusher is not None:
+            self.pusher.request()
         screen = ExerciseScreen(ex)
         if replace:
             self.switch_screen(screen)
@@ -108,7 +171,13 @@ class PinlabApp(App[None]):
             "High contrast, big figures, fewer panels (p)",
             self.action_toggle_projection,
         )
-        yield SystemCommand("Check all exercises", "Run every exercise's check (c)", self.check_all)
+        if not self.read_only:
+            yield SystemCommand(
+                "Check all exercises", "Run every exercise's check (c)", self.check_all
+            )
+        yield SystemCommand(
+            "Cost card", "What pinning costs on this machine (k)", self.action_cost_card
+        )
         for ex in self.catalog:
             yield SystemCommand(
                 f"Open {ex.id}",
@@ -116,7 +185,16 @@ class PinlabApp(App[None]):
                 partial(self.open_exercise, ex),
             )
 
+    def action_cost_card(self) -> None:
+        from workshop.app.screens.cost_card import CostCardScreen
+
+        if not isinstance(self.screen, CostCardScreen):
+            self.push_screen(CostCardScreen())
+
     def check_all(self) -> None:
         from workshop.app.screens.check_all import CheckAllScreen
 
+        if self.read_only:
+            self.notify("This view is read-only.", title="read-only", severity="warning")
+            return
         self.push_screen(CheckAllScreen())

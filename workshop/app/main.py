@@ -8,12 +8,15 @@ import shlex
 import sys
 
 from workshop.engine.catalog import load_catalog
+from workshop.engine.classroom import ClassSettings
 from workshop.engine.workspace import Workspace
 
 
 def serve_command(args: argparse.Namespace, present: bool = False) -> str:
     """The command textual-serve starts for each browser tab."""
     parts = [sys.executable, "-m", "workshop.cli", "--workspace", str(args.workspace.resolve())]
+    if getattr(args, "read_only", False):
+        parts.append("--read-only")
     parts.append("present" if present else "workshop")
     if getattr(args, "seconds", None):
         parts += ["--seconds", str(args.seconds)]
@@ -22,15 +25,20 @@ def serve_command(args: argparse.Namespace, present: bool = False) -> str:
 
 def run_app(args: argparse.Namespace, command: str) -> int:
     if command == "serve":
-        from textual_serve.server import Server
+        from workshop.app.serve import RoomServer
 
-        server = Server(
+        server = RoomServer.for_room(
             serve_command(args, present=args.present),
-            host=args.host,
-            port=args.port,
-            title="pinlab",
+            args.host,
+            args.port,
+            args.token,
+            args.max_sessions,
         )
-        print(f"pinlab: serving the workshop on http://{args.host}:{args.port}", flush=True)
+        mode = " (read-only)" if getattr(args, "read_only", False) else ""
+        print(f"pinlab: serving the workshop{mode} on {server.url()}", flush=True)
+        if server.token and args.host in ("0.0.0.0", "::"):
+            print(f"pinlab: from other machines: {server.url('THIS-MACHINE')}", flush=True)
+        print(f"pinlab: at most {args.max_sessions} sessions at once", flush=True)
         server.serve()
         return 0
 
@@ -38,7 +46,7 @@ def run_app(args: argparse.Namespace, command: str) -> int:
     from workshop.engine import toolchain
 
     catalog = load_catalog()
-    workspace = Workspace(args.workspace)
+    workspace = Workspace(args.workspace, read_only=getattr(args, "read_only", False))
     workspace.ensure(catalog)
     app = PinlabApp(
         catalog,
@@ -47,6 +55,10 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         projection=command == "present",
         seconds=getattr(args, "seconds", None),
         open_exercise=os.environ.get("PINLAB_OPEN") or None,
+        classroom=ClassSettings.resolve(
+            getattr(args, "class_url", None), getattr(args, "name", None)
+        ),
+        read_only=getattr(args, "read_only", False),
     )
     app.run()
     return app.return_code or 0

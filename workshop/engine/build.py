@@ -16,6 +16,7 @@ from pathlib import Path
 from workshop.engine import paths
 from workshop.engine.callgraph import CallGraph
 from workshop.engine.catalog import Exercise, Variant
+from workshop.engine.integrity import declared_tests
 from workshop.engine.sandbox import run_captured
 from workshop.engine.toolchain import Toolchain
 
@@ -224,17 +225,21 @@ async def compile_tests(
 
 
 async def run_tests(
-    ex: Exercise, tc: Toolchain, tests: TestBinary, timeout: float = 240.0
+    ex: Exercise, tc: Toolchain, tests: TestBinary, timeout: float = 240.0, run: str = ""
 ) -> GoTestResult:
     """Run compiled tests as `go test -json` would (test2json), in the
-    exercise's folder, and read which failed and whether a race was found."""
+    exercise's folder (only those matching `run`, a -test.run pattern, when
+    given), and read which failed and whether a race was found."""
     if tests.path is None:
         return GoTestResult(False, tests.seconds, (), 0, tests.output, "tests do not compile")
     t0 = time.monotonic()
     argv = [tc.go, "tool", "test2json", "-t", str(tests.path), "-test.v=test2json"]
     argv += ["-test.count=1", f"-test.timeout={int(timeout * 0.8)}s"]
+    if run:
+        argv.append(f"-test.run={run}")
     res = await run_captured(argv, cwd=ex.directory, env=tc.env(), timeout=timeout)
     failed: list[str] = []
+    ran: set[str] = set()
     text: list[str] = []
     for line in res.stdout.splitlines():
         try:
@@ -246,6 +251,8 @@ async def run_tests(
             text.append(ev.get("Output", "").rstrip("\n"))
         elif ev.get("Action") == "fail" and ev.get("Test"):
             failed.append(ev["Test"])
+        elif ev.get("Action") in ("pass", "skip") and ev.get("Test"):
+            ran.add(ev["Test"])
     output = "\n".join(text + [res.stderr])
     races = output.count("WARNING: DATA RACE")
     seconds = tests.seconds + time.monotonic() - t0
@@ -253,7 +260,13 @@ async def run_tests(
         return GoTestResult(False, seconds, tuple(failed), races, output, "go test timed out")
     passed = res.returncode == 0
     error = None
-    if not passed:
+    # every test the pristine test files declare must have run (read here,
+    # outside the binary: a test binary that exits 0 early does not pass)
+    silent = sorted(declared_tests(ex.directory) - ran - set(failed))
+    if passed and silent:
+        passed = False
+        error = f"{len(silent)} tests never ran ({', '.join(silent[:3])}): did the code exit early?"
+    elif not passed:
         if races:
             error = f"data race detected ({races})"
         else:
@@ -271,7 +284,7 @@ async def go_test(
 _tool_lock = asyncio.Lock()
 
 
-async def _tool(name: str, tc: Toolchain) -> Path:
+async def tool(name: str, tc: Toolchain) -> Path:
     """A helper command from exercises/tools, built once per source and toolchain."""
     src = paths.EXERCISES / "tools" / name
     digest = hashlib.sha256(tc.version.encode())
@@ -296,10 +309,10 @@ async def _tool(name: str, tc: Toolchain) -> Path:
 async def call_graph(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> CallGraph:
     """The reference graph of the exercise's package, with the source's files,
     resolved by type information (exercises/tools/pincalls)."""
-    tool = await _tool("pincalls", tc)
+    pincalls = await tool("pincalls", tc)
     overlay = write_overlay(ex, source, out_dir / "overlay-calls.json")
     res = await run_captured(
-        [str(tool), "-overlay", str(overlay), f"./{ex.id}/..."],
+        [str(pincalls), "-overlay", str(overlay), f"./{ex.id}/..."],
         cwd=paths.EXERCISES,
         env=tc.env(),
         timeout=BUILD_TIMEOUT,

@@ -73,8 +73,9 @@ class CallGraph:
         )
 
     def reaches(self, start: str, stop: frozenset[str] = frozenset()) -> dict[str, Reach]:
-        """Every outside function start reaches, each by a shortest way;
-        functions named in stop are neither examined nor followed."""
+        """Every function start reaches (outside ones, and the exercise's own
+        by their node names), each by a shortest way; functions named in stop
+        are neither examined nor followed."""
         out: dict[str, Reach] = {}
         seen = {start}
         todo: deque[tuple[str, tuple[str, ...]]] = deque([(start, (start,))])
@@ -84,9 +85,9 @@ class CallGraph:
             if node is None:
                 continue
             for ref in node.refs:
-                if not ref.local:
+                if ref.to not in stop:
                     out.setdefault(ref.to, Reach(ref.to, via, ref.file, ref.line))
-                elif ref.to not in seen and ref.to not in stop:
+                if ref.local and ref.to not in seen and ref.to not in stop:
                     seen.add(ref.to)
                     todo.append((ref.to, (*via, ref.to)))
         return out

@@ -257,7 +257,7 @@ class ExerciseCheck:
             if t.kind == "go-test":
                 race = bool(t.params.get("race"))
                 self.emit(Status("", "the exercise's Go tests" + (" under -race" if race else "")))
-                res = await run_tests(ex, self.tc, tests[race])
+                res = await run_tests(ex, self.tc, tests[race], run=str(t.params.get("run", "")))
                 self._judged(verdicts, judge_go_test(t, res))
                 if not res.passed:
                     result.details = (result.details + "\n" + res.output).strip()

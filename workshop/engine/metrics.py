@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from probes.frames import Baseline, Hello, Info, Invalid, LoadDone, Locked, Phase, Result, Unlocked
+from workshop.engine.integrity import COUNTERS_REWRITTEN, TAMPERED, stream_problems
 from workshop.engine.sandbox import ProgramResult
 
 _PANIC = re.compile(r"^(panic: .*|fatal error: .*)$", re.M)
@@ -53,6 +54,11 @@ class RunMetrics:
 
 
 def _why_failed(r: ProgramResult, invalid: str | None) -> str | None:
+    tampered = stream_problems(r.frames)
+    if tampered:
+        return f"{TAMPERED}: {'; '.join(tampered[:3])}"
+    if r.device_problems:
+        return f"{COUNTERS_REWRITTEN}: {'; '.join(r.device_problems)}"
     if invalid:
         return f"wrong answer: {invalid}"
     if r.killed:
@@ -118,9 +124,12 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
             case Result():
                 finished = True
 
+    # the baseline is the kernel's count (/proc, sampled from outside); the
+    # harness's own figure (in-process, forgeable) only where no sample fell
+    # in the baseline phase
     base_samples = [s.threads for s in r.threads if s.phase == "baseline"]
     if base_samples:
-        baseline = max(base_samples + ([baseline] if baseline is not None else []))
+        baseline = max(base_samples)
     run_samples = [s.threads for s in r.threads if s.phase in ("setup", "load", "teardown")]
     peak = max(run_samples) if run_samples else None
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from probes.churn import NsinitReport
+from probes.devices import read_devices
 from probes.frames import Frame, Phase, decode
 from probes.namespace import descendants, namespace_prefix, nsinit_binary, program_below
 from probes.threads import thread_count
 from workshop.engine import paths
+from workshop.engine.integrity import DeviceWitness
 
 OUTPUT_KEEP = 64 * 1024  # bytes of each stream kept for the log (the tail)
 OUTPUT_LIMIT = 16 * 1024 * 1024  # a program printing more than this is stopped
@@ -138,6 +140,7 @@ class ProgramResult:
     pids: list[tuple[float, int]] = field(default_factory=list)  # nsinit: (time, ns_last_pid)
     threads: list[ThreadSample] = field(default_factory=list)
     output_bytes: int = 0
+    device_problems: list[str] = field(default_factory=list)  # counters seen to fall
 
 
 class ProgramRun:
@@ -163,6 +166,9 @@ class ProgramRun:
         self._proc: asyncio.subprocess.Process | None = None
         self._killed: str | None = None
         self.result = ProgramResult(None, "", "", 0.0)
+        # the device counters' file, watched from here (engine/integrity.py)
+        self._device_file = env.get("PINLAB_DEVICE_STATS") or None
+        self.devices = DeviceWitness()
 
     @property
     def last_pid(self) -> int | None:
@@ -174,6 +180,9 @@ class ProgramRun:
         return self._ns is not None
 
     async def start(self) -> None:
+        if self._device_file:  # each run's counters start from a file it creates
+            with contextlib.suppress(OSError):
+                os.unlink(self._device_file)
         self._ns = namespace_prefix()
         init = nsinit_binary(paths.cache_dir()) if self._ns else None
         if init is None:
@@ -233,6 +242,15 @@ class ProgramRun:
             if self.report.last_pid is not None:
                 self.result.pids.append((time.monotonic() - self._t0, self.report.last_pid))
 
+    def _witness_devices(self) -> None:
+        """One stable reading of the device counters for the witness: two
+        reads in a row that agree (a read racing a counter's update could
+        see a torn word, and a false fall would fail a right answer)."""
+        assert self._device_file is not None
+        first = read_devices(self._device_file)
+        if first and first == read_devices(self._device_file):
+            self.devices.feed(first)
+
     def _find_program_pid(self) -> int | None:
         assert self._proc is not None
         return program_below(self._proc.pid)
@@ -250,6 +268,8 @@ class ProgramRun:
                         self.on_threads(s)
                     if n > THREAD_LIMIT:
                         self.kill(f"thread bomb: more than {THREAD_LIMIT} OS threads")
+            if self._device_file:
+                self._witness_devices()
             await asyncio.sleep(self.sample_interval if self.pid else 0.005)
 
     async def wait(self) -> ProgramResult:
@@ -278,6 +298,9 @@ class ProgramRun:
             with contextlib.suppress(asyncio.CancelledError):
                 await sampler
         r = self.result
+        if self._device_file:  # the counters as the program left them
+            self.devices.feed(read_devices(self._device_file))
+        r.device_problems = list(self.devices.problems)
         r.seconds = time.monotonic() - self._t0
         if self.report.exit_code is not None:
             r.returncode = self.report.exit_code

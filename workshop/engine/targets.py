@@ -65,6 +65,9 @@ def judge_no_call(t: Target, graph: CallGraph, editable: tuple[str, ...]) -> Ver
         names = [n for n in graph.functions_in(set(editable)) if n not in stop]
     else:
         names = [fn] if isinstance(fn, str) else [str(n) for n in fn or []]
+    own = [c for c in calls if "." not in c or c.startswith("var ")]
+    if unknown := [c for c in own if c not in graph.nodes]:  # an authoring slip, not a pass
+        return not_measured(t, f"'call' names no function of the exercise: {', '.join(unknown)}")
     missing = [n for n in names if n not in graph.nodes]
     if missing:
         why = f"function {', '.join(missing)} not found: keep its name and signature"

@@ -9,11 +9,13 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workshop.engine.catalog import Exercise
+from workshop.engine.verdict import Verdict
 
 NOT_STARTED, IN_PROGRESS, SOLVED = "not started", "in progress", "solved"
 
@@ -32,9 +34,16 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+class ReadOnlyWorkspace(PermissionError):
+    """A change to a workspace opened read-only (a room's browser view)."""
+
+
 @dataclass
 class Workspace:
     root: Path
+    read_only: bool = False  # `pinlab serve --read-only`: nothing here may change
+    # called after each record(), on the caller's thread (the classroom push)
+    on_record: list[Callable[[Exercise], None]] = field(default_factory=list, repr=False)
 
     @property
     def state_dir(self) -> Path:
@@ -53,7 +62,9 @@ class Workspace:
     def ensure(self, catalog: list[Exercise]) -> list[Path]:
         """Create the workspace and copy every starter file that is missing.
         Existing learner files are never touched. Returns the files copied."""
-        copied = []
+        copied: list[Path] = []
+        if self.read_only:
+            return copied
         for ex in catalog:
             for name in ex.editable:
                 dest = self.file(ex, name)
@@ -67,6 +78,7 @@ class Workspace:
     def reset(self, ex: Exercise) -> Path | None:
         """Restore the starter files; the learner's versions go to a backup
         folder, whose path is returned (None when nothing was changed)."""
+        self._may_change()
         backup = self.state_dir / "backup" / f"{ex.id}-{time.strftime('%Y%m%d-%H%M%S')}"
         saved = False
         for name in ex.editable:
@@ -104,18 +116,60 @@ class Workspace:
             return SOLVED
         return IN_PROGRESS if status == IN_PROGRESS or self.is_modified(ex) else NOT_STARTED
 
-    def record(self, ex: Exercise, passed: bool) -> bool:
+    def record(
+        self,
+        ex: Exercise,
+        passed: bool,
+        verdicts: Sequence[Verdict] = (),
+        when: float | None = None,
+    ) -> bool:
         """The one progress rule, after a check of the workspace: a pass
         solves the exercise (for good); a miss marks it in progress once its
-        files differ from the starter. True when this pass newly solved it."""
+        files differ from the starter. True when this pass newly solved it.
+
+        It also keeps what a classroom push sends (engine/classroom.py): the
+        checks made, when the first and last were, when the targets met last
+        rose, the first pass, and each target's measured value."""
+        self._may_change()
+        now = time.time() if when is None else when
         before = self.status(ex)
+        data = self.load_progress()
+        entry = data.setdefault("exercises", {}).setdefault(ex.id, {})
         if passed:
-            self.set_status(ex, SOLVED)
-        elif self.is_modified(ex):
-            self.set_status(ex, IN_PROGRESS)
+            entry["status"] = SOLVED
+        elif entry.get("status") != SOLVED and self.is_modified(ex):
+            entry["status"] = IN_PROGRESS
+        entry["updated"] = now
+        entry["checks"] = int(entry.get("checks", 0)) + 1
+        entry.setdefault("first_check", now)
+        entry["last_check"] = now
+        if verdicts:
+            met = sum(v.met for v in verdicts)
+            if met > int(entry.get("best_met", -1)):
+                entry["best_met"] = met
+                entry["progress_at"] = now
+            entry["met"], entry["targets"] = met, len(verdicts)
+            entry["values"] = {v.id: v.value for v in verdicts}
+            entry["met_targets"] = {v.id: v.met for v in verdicts}
+        if passed:
+            entry.setdefault("first_pass", now)
+        data["current"] = ex.id
+        atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+        for hook in list(self.on_record):
+            hook(ex)
         return passed and before != SOLVED
 
+    def set_current(self, ex: Exercise) -> None:
+        """The exercise the learner has open (sent to a classroom)."""
+        if self.read_only:
+            return
+        data = self.load_progress()
+        if data.get("current") != ex.id:
+            data["current"] = ex.id
+            atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+
     def set_status(self, ex: Exercise, status: str, **extra: Any) -> None:
+        self._may_change()
         data = self.load_progress()
         entries = data.setdefault("exercises", {})
         entry = entries.setdefault(ex.id, {})
@@ -123,3 +177,7 @@ class Workspace:
             status = SOLVED  # a later failing edit does not take a pass away
         entry.update(status=status, updated=time.time(), **extra)
         atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+
+    def _may_change(self) -> None:
+        if self.read_only:
+            raise ReadOnlyWorkspace(f"{self.root} is open read-only")

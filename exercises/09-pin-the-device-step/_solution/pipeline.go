@@ -1,13 +1,14 @@
 package main
 
 // From the exercise (not in your workspace): analyse, postprocess and
-// deviceWork in stages.go; pinned(role) and unpinned() in main.go mark a
-// worker's locked thread on pinlab's CPU map.
+// deviceWork in stages.go. harness.Pinned(role) and harness.Unpinned() mark
+// a worker's locked thread on pinlab's CPU map.
 
 import (
 	"runtime"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // Pipeline processes batches: analyse (pure Go), one call on device 0
@@ -54,8 +55,8 @@ func (p *Pipeline) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned("device 0 worker")
-	defer unpinned()
+	harness.Pinned("device 0 worker")
+	defer harness.Unpinned()
 	defer device.Shutdown(0)
 	ready <- nil
 	for c := range p.calls {

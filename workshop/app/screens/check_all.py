@@ -50,7 +50,7 @@ class CheckAllScreen(Screen[None]):
             result = await ExerciseCheck(ex, source, app.toolchain, seconds=app.seconds).run()
             self.finished += 1
             self.passed += result.passed
-            app.workspace.record(ex, result.passed)
+            app.workspace.record(ex, result.passed, result.verdicts)
             table.update_cell(ex.id, "result", "PASS" if result.passed else "FAIL")
             table.update_cell(ex.id, "targets", f"{result.met_count}/{len(result.verdicts)}")
             why = result.error or next((v.label for v in result.verdicts if not v.met), "")

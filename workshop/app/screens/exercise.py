@@ -347,7 +347,7 @@ class ExerciseScreen(Screen[None]):
                 self.log_view.note("  " + line)
         self.checklist.set_note(f"checked in {result.seconds:.1f} s")
         self._update_figures()
-        newly_solved = app.workspace.record(self.ex, result.passed)
+        newly_solved = app.workspace.record(self.ex, result.passed, result.verdicts)
         if result.passed:
             self.passed = True
             nxt = app.next_exercise(self.ex)
