@@ -21,8 +21,15 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 MIN_GO = (1, 24)
-# Debian packages the test suite drives for real: a terminal, a browser, promtool.
-TEST_PACKAGES = {"tmux": "tmux", "chromium": "chromium", "promtool": "prometheus"}
+# Debian packages the test suite drives for real: a terminal, a browser, promtool, and
+# the C-to-WebAssembly toolchain that proves exercise 16's module is built from its source.
+TEST_PACKAGES = {
+    "tmux": "tmux",
+    "chromium": "chromium",
+    "promtool": "prometheus",
+    "clang": "clang",
+    "wasm-ld": "lld",
+}
 
 
 def say(msg: str) -> None:

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from probes.namespace import NSINIT_SOURCE
 from probes.programs import (
-    NSINIT_SOURCE,
     PROGRAMS,
     Namespaced,
     ProgramError,

@@ -9,10 +9,9 @@ the shared state, and readers get copies.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from probes.frames import Frame, Locked, Tick, Unlocked
 from probes.latency import LatencySample, LatencyTracker
 
 
@@ -32,19 +31,8 @@ class GoRuntime:
     cgo_calls: int | None
 
     @staticmethod
-    def from_tick(frame: Mapping[str, Any]) -> GoRuntime:
-        def number(key: str) -> int | None:
-            value = frame.get(key)
-            return int(value) if isinstance(value, int | float) else None
-
-        t = frame.get("t", 0.0)
-        return GoRuntime(
-            t=float(t) if isinstance(t, int | float) else 0.0,
-            go_threads=number("go_threads"),
-            goroutines=number("goroutines"),
-            not_in_go=number("not_in_go"),
-            cgo_calls=number("cgo_calls"),
-        )
+    def from_tick(tick: Tick) -> GoRuntime:
+        return GoRuntime(tick.t, tick.go_threads, tick.goroutines, tick.not_in_go, tick.cgo_calls)
 
 
 class HarnessView:
@@ -56,18 +44,17 @@ class HarnessView:
         self._go: GoRuntime | None = None
         self._latency = LatencyTracker()
 
-    def feed(self, frame: Mapping[str, Any]) -> LatencySample | None:
+    def feed(self, frame: Frame) -> LatencySample | None:
         """Take one frame; returns the latency sample a tick with a histogram gives."""
-        kind = frame.get("type")
-        tid = frame.get("tid")
         with self._lock:
-            if kind == "locked" and isinstance(tid, int):
-                self._locked[tid] = str(frame.get("role") or "locked")
-            elif kind == "unlocked" and isinstance(tid, int):
-                self._locked.pop(tid, None)
-            elif kind == "tick":
-                self._go = GoRuntime.from_tick(frame)
-                return self._latency.feed_tick(frame)
+            match frame:
+                case Locked():
+                    self._locked[frame.tid] = frame.role or "locked"
+                case Unlocked():
+                    self._locked.pop(frame.tid, None)
+                case Tick():
+                    self._go = GoRuntime.from_tick(frame)
+                    return self._latency.feed_tick(frame)
         return None
 
     def locked(self) -> dict[int, str]:

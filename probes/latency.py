@@ -1,6 +1,6 @@
 """Latency distributions from the harness's HdrHistogram snapshots.
 
-Each harness `tick` frame carries `hist`: the cumulative histogram of the
+Each harness tick carries `hist`: the cumulative histogram of the
 current load run (HdrHistogram V2 compressed encoding, base64, values in
 nanoseconds), and `calls`, the cumulative call count. A cumulative
 distribution dilutes a change, so the per-interval one is the difference of
@@ -16,12 +16,13 @@ All values are integer nanoseconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from hdrh.histogram import HdrHistogram
+
+from probes.frames import Tick
 
 Layout = tuple[int, int, int]  # lowest trackable, highest trackable, significant digits
 
@@ -173,6 +174,22 @@ def throughput(prev_calls: int, cur_calls: int, dt: float) -> float | None:
     return (cur_calls - prev_calls) / dt
 
 
+# Histogram buckets for drawing: half-decades from 10 ns to 10 s (values in ns).
+BIN_EDGES_NS: tuple[float, ...] = tuple(10 ** (1 + i / 2) for i in range(19))
+
+
+def bin_counts(dist: Distribution, edges: tuple[float, ...] = BIN_EDGES_NS) -> tuple[int, ...]:
+    """Counts per [edges[i], edges[i+1]) bucket; values below the first edge
+    go to the first bucket, above the last to the last."""
+    counts = [0] * (len(edges) - 1)
+    lo = math.log10(edges[0])
+    step = math.log10(edges[1]) - lo
+    for top, count in zip(dist.tops, dist.counts, strict=True):
+        i = int((math.log10(max(top, 1)) - lo) / step)
+        counts[max(0, min(len(counts) - 1, i))] += count
+    return tuple(counts)
+
+
 @dataclass(frozen=True)
 class LatencySample:
     """One harness tick turned into what the latency panel shows.
@@ -182,25 +199,29 @@ class LatencySample:
 
     t: float
     calls: int
-    calls_per_second: float | None
+    calls_per_second: float | None  # over the last interval
+    run_calls_per_second: float | None  # since the run's first tick with calls
     interval: Percentiles
     since_start: Percentiles
+    interval_bins: tuple[int, ...] = ()
+    total_bins: tuple[int, ...] = ()
 
 
 class LatencyTracker:
-    """Feeds on tick frames; keeps the previous snapshot of the current run."""
+    """Feeds on cumulative snapshots; keeps the previous one of the current
+    run. The one place a tick's histogram is decoded and differenced."""
 
     def __init__(self) -> None:
         self._prev: tuple[float, int, Distribution] | None = None
+        self._first: tuple[float, int] | None = None
 
-    def feed_tick(self, frame: Mapping[str, Any]) -> LatencySample | None:
-        """A sample for a tick frame with `hist`; None for one without (no
+    def feed_tick(self, tick: Tick) -> LatencySample | None:
+        """A sample for a tick with a histogram; None for one without (no
         load running) or with a histogram that does not decode."""
-        encoded = frame.get("hist")
-        if not isinstance(encoded, str):
+        if tick.hist is None:
             return None
         try:
-            return self.feed(float(frame.get("t", 0.0)), int(frame.get("calls", 0)), encoded)
+            return self.feed(tick.t, tick.calls or 0, tick.hist)
         except ValueError:
             return None
 
@@ -208,14 +229,19 @@ class LatencyTracker:
         cur = decode_histogram(encoded)
         prev = self._prev
         if prev is not None and (calls < prev[1] or cur.total < prev[2].total):
-            prev = None  # a new load run started from zero
+            prev, self._first = None, None  # a new load run started from zero
+        if self._first is None:
+            self._first = (t, calls)
         interval = interval_distribution(prev[2] if prev else None, cur)
-        rate = throughput(prev[1], calls, t - prev[0]) if prev else None
+        first_t, first_calls = self._first
         self._prev = (t, calls, cur)
         return LatencySample(
             t=t,
             calls=calls,
-            calls_per_second=rate,
+            calls_per_second=throughput(prev[1], calls, t - prev[0]) if prev else None,
+            run_calls_per_second=throughput(first_calls, calls, t - first_t),
             interval=percentiles(interval),
             since_start=percentiles(cur),
+            interval_bins=bin_counts(interval),
+            total_bins=bin_counts(cur),
         )

@@ -10,17 +10,14 @@ import os
 import select
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from probes.churn import NsinitReport
-from probes.procfs import child_pids
+from probes.namespace import namespace_prefix, wait_for_program
 
 REPO = Path(__file__).resolve().parents[1]
 PROGRAMS = REPO / "tests" / "probe_programs"
-NSINIT_SOURCE = REPO / "workshop" / "nsinit.c"
 
 
 class ProgramError(RuntimeError):
@@ -58,23 +55,6 @@ def build_go(package: str, dest_dir: Path) -> Path:
     if done.returncode != 0:
         raise ProgramError(f"go build {package} failed:\n{done.stderr}")
     return binary
-
-
-@cache
-def namespace_prefix() -> tuple[str, ...] | None:
-    """An `unshare` command giving a private PID namespace here, or None."""
-    if shutil.which("unshare") is None:
-        return None
-    plain = ("unshare", "--pid", "--fork", "--kill-child")
-    tries = [plain, ("unshare", "--user", "--map-root-user", *plain[1:])]
-    for prefix in tries:
-        try:
-            done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if done.returncode == 0:
-            return prefix
-    return None
 
 
 @dataclass
@@ -127,17 +107,8 @@ def start_namespaced(
         env=env,
     )
     os.close(write_end)
-    pid = _wait_for_grandchild(proc.pid)
+    pid = wait_for_program(proc.pid)
+    if pid is None:
+        proc.kill()
+        raise ProgramError("the namespaced program did not start")
     return Namespaced(proc=proc, report_fd=read_end, pid=pid)
-
-
-def _wait_for_grandchild(pid: int, timeout: float = 5.0) -> int:
-    """unshare -> nsinit -> program: the program's PID from here."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for init in child_pids(pid):
-            kids = child_pids(init)
-            if kids:
-                return kids[0]
-        time.sleep(0.002)
-    raise ProgramError("the namespaced program did not start")

@@ -7,6 +7,15 @@
     of the same scenario (3 rounds of each), side by side, median of repeats.
 .venv/bin/python scripts/bench_check.py suite [EX ...]
     wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
+.venv/bin/python scripts/bench_check.py verdict [--repeat 3] [EX ...]
+    save -> full verdict, as the workshop judges a save, for each exercise
+    (default 01-12), in two ways side by side on one machine state: "before",
+    interleaved fixed rounds of yours and the starter (the engine before the
+    redesign); "after", the starter's recent runs measured while the learner
+    reads (not timed) and a sequential stopping rule. Each save appends a
+    comment to the solution so that go build really compiles. Prints the
+    median seconds, the ratio, and how many verdicts were wrong (the solution
+    must pass; the starter, checked the same way, must not).
 .venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
     the validity matrix: each exercise's starter, solution and learner variants
     checked N times, a markdown table per exercise: whether each case came out
@@ -66,7 +75,7 @@ def raw_build_and_run(go: str, rounds: int) -> float:
 
 
 def overhead(repeat: int) -> None:
-    from workshop.toolchain import find
+    from workshop.engine.toolchain import find
 
     go = find().go
     a, b = [], []
@@ -86,13 +95,69 @@ def suite(ids: list[str]) -> None:
     print(f"pinlab check {' '.join(ids)} --against solution: {t:.1f} s")
 
 
+def verdict(repeat: int, ids: list[str]) -> None:
+    from workshop.engine.build import Source
+    from workshop.engine.catalog import load_catalog, resolve
+    from workshop.engine.check import ExerciseCheck, measure_references
+    from workshop.engine.reference import References
+    from workshop.engine.toolchain import find
+
+    catalog = load_catalog()
+    chosen = [resolve(catalog, i) for i in ids] if ids else [e for e in catalog if e.number <= 12]
+    tc = find()
+    totals = {"before": 0.0, "after": 0.0}
+    wrong = {"before": 0, "after": 0}
+    print("| exercise | before (s) | after (s) | after / before | rounds before → after |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="pinlab-bench-") as tmp:
+        for ex in chosen:
+            ws = Path(tmp) / ex.id
+            ws.mkdir()
+            times: dict[str, list[float]] = {"before": [], "after": []}
+            rounds: dict[str, list[int]] = {"before": [], "after": []}
+            references = References()
+            for i in range(repeat):
+                for mode in ("before", "after"):
+                    if mode == "after":  # what the workshop does while the learner reads
+                        asyncio.run(measure_references(ex, tc, references))
+                    for name in ex.editable:  # a save: the solution, edited
+                        text = ex.solution_file(name).read_text()
+                        (ws / name).write_text(text + f"\n// save {i} {mode} {time.time_ns()}\n")
+                    check = ExerciseCheck(
+                        ex,
+                        Source("workspace", ws),
+                        tc,
+                        references=references if mode == "after" else None,
+                        sequential=mode == "after",
+                    )
+                    r = asyncio.run(check.run())
+                    times[mode].append(r.seconds)
+                    rounds[mode].append(len(r.runs))
+                    wrong[mode] += not r.passed
+            med = {m: statistics.median(v) for m, v in times.items()}
+            for m in med:
+                totals[m] += med[m]
+            print(
+                f"| {ex.id} | {med['before']:.2f} | {med['after']:.2f} | "
+                f"{med['after'] / med['before']:.2f} | "
+                f"{statistics.median(rounds['before']):g} → "
+                f"{statistics.median(rounds['after']):g} |",
+                flush=True,
+            )
+    print(
+        f"| total | {totals['before']:.1f} | {totals['after']:.1f} | "
+        f"{totals['after'] / totals['before']:.2f} | |"
+    )
+    print(f"solution checks that did not pass: before {wrong['before']}, after {wrong['after']}")
+
+
 def matrix(runs: int, ids: list[str]) -> None:
     """Every case of the validity matrix N times: as expected or not, and each
     target's value range over the runs (min-max; '!' where a run missed it)."""
-    from workshop.catalog import load_catalog, resolve
-    from workshop.session import ExerciseCheck
-    from workshop.toolchain import find
-    from workshop.validity import cases, problems
+    from workshop.engine.catalog import load_catalog, resolve
+    from workshop.engine.check import ExerciseCheck
+    from workshop.engine.toolchain import find
+    from workshop.engine.validity import cases, problems
 
     catalog = load_catalog()
     chosen = [resolve(catalog, i) for i in ids] if ids else catalog
@@ -138,13 +203,15 @@ def matrix(runs: int, ids: list[str]) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["overhead", "suite", "matrix"])
+    p.add_argument("what", choices=["overhead", "suite", "matrix", "verdict"])
     p.add_argument("ids", nargs="*")
-    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--repeat", type=int, default=None)
     p.add_argument("--runs", type=int, default=5)
-    a = p.parse_args()
+    a = p.parse_intermixed_args()
     if a.what == "overhead":
-        overhead(a.repeat)
+        overhead(a.repeat or 5)
+    elif a.what == "verdict":
+        verdict(a.repeat or 3, a.ids)
     elif a.what == "suite":
         suite(a.ids or ["1", "2", "3", "4", "5"])
     else:

@@ -35,12 +35,12 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 from rich.console import RenderableType  # noqa: E402
 
-from workshop import paths, toolchain  # noqa: E402
-from workshop.app import PinlabApp  # noqa: E402
-from workshop.catalog import Exercise, load_catalog  # noqa: E402
-from workshop.screens.exercise import ExerciseScreen  # noqa: E402
-from workshop.watch import DEBOUNCE  # noqa: E402
-from workshop.workspace import Workspace  # noqa: E402
+from workshop.app.app import PinlabApp  # noqa: E402
+from workshop.app.screens.exercise import ExerciseScreen  # noqa: E402
+from workshop.engine import paths, toolchain  # noqa: E402
+from workshop.engine.catalog import Exercise, load_catalog  # noqa: E402
+from workshop.engine.watch import DEBOUNCE  # noqa: E402
+from workshop.engine.workspace import Workspace  # noqa: E402
 
 LOCK = "/tmp/pinlab-measure.lock"
 

@@ -19,12 +19,12 @@ sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
 
-from workshop import toolchain  # noqa: E402
-from workshop.app import PinlabApp  # noqa: E402
-from workshop.catalog import load_catalog  # noqa: E402
-from workshop.screens.compare import CompareScreen  # noqa: E402
-from workshop.screens.exercise import ExerciseScreen  # noqa: E402
-from workshop.workspace import Workspace  # noqa: E402
+from workshop.app.app import PinlabApp  # noqa: E402
+from workshop.app.screens.compare import CompareScreen  # noqa: E402
+from workshop.app.screens.exercise import ExerciseScreen  # noqa: E402
+from workshop.engine import toolchain  # noqa: E402
+from workshop.engine.catalog import load_catalog  # noqa: E402
+from workshop.engine.workspace import Workspace  # noqa: E402
 
 DOCS = ROOT / "docs"
 SIZE = (160, 48)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from workshop.catalog import Exercise, load_catalog
-from workshop.toolchain import Toolchain, find
+from workshop.engine.catalog import Exercise, load_catalog
+from workshop.engine.toolchain import Toolchain, find
 
 ROOT = Path(__file__).resolve().parent.parent
 

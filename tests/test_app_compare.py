@@ -11,8 +11,9 @@ from test_app_support import make_app, wait_for
 from widgets.big_figure import BigFigure
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
-from workshop.screens.compare import CompareScreen
-from workshop.screens.exercise import ExerciseScreen
+from workshop.app.screens.compare import CompareScreen
+from workshop.app.screens.exercise import ExerciseScreen
+from workshop.engine.compare import THROUGHPUT
 
 
 async def test_compare_runs_both_side_by_side_and_shows_the_ratio(tmp_path: Path) -> None:
@@ -29,12 +30,15 @@ async def test_compare_runs_both_side_by_side_and_shows_the_ratio(tmp_path: Path
         assert result is not None and result.error is None
         assert len(result.rounds) == screen.rounds
         assert [(a.label, b.label) for a, b in result.rounds] == [("yours", "starter")] * 3
-        ratio = result.throughput_ratio
+        ratio = result.ratio(THROUGHPUT)
         assert ratio is not None and ratio > 0
         assert screen.query_one("#fig-ratio", BigFigure).value == f"{ratio:.2f}"
-        for side in ("yours", "other"):
-            assert screen.query_one(f"#threads-{side}", ThreadGraph).peak is not None
+        graphs = [screen.query_one(f"#threads-{side}", ThreadGraph) for side in ("yours", "other")]
+        for side, graph in zip(("yours", "other"), graphs, strict=True):
+            assert graph.peak is not None
             assert screen.query_one(f"#latency-{side}", LatencyPanel).latest is not None
+        # one y-axis for both: the higher peak of the last round sets it
+        assert graphs[0].shared_top == graphs[1].shared_top == max(g.peak or 0 for g in graphs)
         status = str(screen.query_one("#status-line").render())
         assert "alternating rounds" in status and "starter" in status
 

@@ -8,11 +8,11 @@ from test_app_support import make_app, wait_for
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
-from workshop.screens.confirm import ConfirmScreen
-from workshop.screens.exercise import ExerciseScreen
-from workshop.screens.exercise_list import ExerciseListScreen
-from workshop.screens.solution import SolutionScreen
-from workshop.workspace import IN_PROGRESS, NOT_STARTED, SOLVED
+from workshop.app.screens.confirm import ConfirmScreen
+from workshop.app.screens.exercise import ExerciseScreen
+from workshop.app.screens.exercise_list import ExerciseListScreen
+from workshop.app.screens.solution import SolutionScreen
+from workshop.engine.workspace import IN_PROGRESS, NOT_STARTED, SOLVED
 
 
 async def test_list_shows_every_exercise_with_status_and_progress(tmp_path: Path) -> None:

@@ -19,30 +19,33 @@ import pytest
 from test_app_support import wait_for
 
 from probes.churn import Churn
+from probes.frames import Baseline
 from probes.gpu import GpuInfo
+from probes.latency import LatencyTracker
 from probes.sampler import ProcessSample
 from probes.threads import ThreadInfo
 from widgets.cpu_map import CpuMap
 from widgets.gpu_panel import GpuPanel
-from workshop import toolchain
-from workshop.app import PinlabApp
-from workshop.app_messages import CheckFinished, Live
-from workshop.build import BuildResult, Source
-from workshop.catalog import Exercise, Scenario, Target
-from workshop.live import (
-    BuildDone,
+from workshop.app.app import PinlabApp
+from workshop.app.messages import EngineEvent
+from workshop.app.screens.exercise import ExerciseScreen
+from workshop.engine import toolchain
+from workshop.engine.build import BuildResult, Source
+from workshop.engine.catalog import Exercise, Scenario, Target
+from workshop.engine.check import ExerciseResult
+from workshop.engine.events import (
+    Built,
+    CheckDone,
+    Event,
     FrameSeen,
-    LatencyFeed,
     LatencyMeasured,
     ProcessSampled,
     RunStarted,
-    ThreadCount,
+    ThreadsCounted,
 )
-from workshop.sandbox import ThreadSample
-from workshop.screens.exercise import ExerciseScreen
-from workshop.session import ExerciseResult
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
-from workshop.workspace import Workspace
+from workshop.engine.sandbox import ThreadSample
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.engine.workspace import Workspace
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 RECORDED = json.loads((SNAPSHOTS / "recorded_run.json").read_text())
@@ -56,17 +59,17 @@ TARGETS = (
     ),
 )
 VERDICTS = [
-    Verdict("pin-removed", TARGETS[0].label, "no-call", MET, 0.0, 0.0, "calls"),
-    Verdict("not-inlined", TARGETS[1].label, "not-inlined", MET, 0.0, 0.0, ""),
+    Verdict("pin-removed", TARGETS[0].label, "no-call", MET, 0.0, "calls", max=0.0),
+    Verdict("not-inlined", TARGETS[1].label, "not-inlined", MET, 0.0, ""),
     Verdict(
         "throughput",
         TARGETS[2].label,
         "throughput-ratio",
         INCONCLUSIVE,
         0.83,
-        0.8,
         "x",
-        "median of 3 rounds: 0.79, 0.83, 0.90",
+        min=0.8,
+        detail="median of 3 rounds: 0.79, 0.83, 0.90",
     ),
     Verdict(
         "threads",
@@ -74,9 +77,9 @@ VERDICTS = [
         "threads-above-baseline",
         MISSED,
         3.0,
-        1.0,
         "threads",
-        "peak 7, idle baseline 4",
+        max=1.0,
+        detail="peak 7, idle baseline 4",
     ),
 ]
 
@@ -128,21 +131,19 @@ def recorded_process_sample() -> ProcessSample:
     )
 
 
-def events(generation: int) -> list[object]:
-    out: list[object] = [
-        BuildDone(generation, "yours", BuildResult(True, None, 0.25)),
-        RunStarted(generation, "yours", 1),
-        FrameSeen(generation, "yours", {"type": "baseline", "threads": RECORDED["baseline"]}),
+def events() -> list[Event]:
+    out: list[Event] = [
+        Built("yours", BuildResult(True, None, 0.25)),
+        RunStarted("yours", 1),
+        FrameSeen("yours", Baseline(0.4, RECORDED["baseline"])),
     ]
+    out += [ThreadsCounted("yours", ThreadSample(t, n, "load")) for t, n in RECORDED["threads"]]
+    tracker = LatencyTracker()
     out += [
-        ThreadCount(generation, "yours", ThreadSample(t, n, "load")) for t, n in RECORDED["threads"]
-    ]
-    feed = LatencyFeed()
-    out += [
-        LatencyMeasured(generation, "yours", feed.feed(t, calls, hist))
+        LatencyMeasured("yours", tracker.feed(t, calls, hist))
         for t, calls, hist in RECORDED["ticks"]
     ]
-    out.append(ProcessSampled(generation, "yours", recorded_process_sample()))
+    out.append(ProcessSampled("yours", recorded_process_sample()))
     return out
 
 
@@ -172,10 +173,10 @@ async def snapshot(tmp_path: Path, size: tuple[int, int], projection: bool) -> s
             10,
             "machine",
         )
-        for ev in events(screen.generation):
-            screen.post_message(Live(ev))  # type: ignore[arg-type]
+        for ev in events():
+            screen.post_message(EngineEvent(screen.generation, ev))
         result = ExerciseResult(ex, Source("workspace", ws.exercise_dir(ex)), VERDICTS)
-        screen.post_message(CheckFinished(screen.generation, result))
+        screen.post_message(EngineEvent(screen.generation, CheckDone("yours", result)))
         await wait_for(pilot, lambda: screen.checks_finished == 1, 10, "the verdicts")
         await pilot.pause(0.8)  # two redraw periods of the slowest panel
         return app.export_screenshot(title="pinlab")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from workshop import toolchain
-from workshop.app import PinlabApp
-from workshop.catalog import Exercise, load_catalog
-from workshop.workspace import Workspace
+from workshop.app.app import PinlabApp
+from workshop.engine import toolchain
+from workshop.engine.catalog import Exercise, load_catalog
+from workshop.engine.workspace import Workspace
 
 
 def make_app(tmp_path: Path, **kwargs: object) -> tuple[PinlabApp, Workspace, list[Exercise]]:

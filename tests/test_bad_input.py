@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from workshop.build import Source
-from workshop.catalog import Exercise, resolve
-from workshop.session import ExerciseCheck
-from workshop.toolchain import Toolchain
-from workshop.workspace import Workspace
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.events import Event, RunStarted
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.workspace import Workspace
 
 HEADER = (
     'package main\n\nimport (\n\t"os"\n\t"runtime"\n\t"sync"\n)\n\n'
@@ -117,11 +118,11 @@ async def test_cancelling_a_check_kills_the_run(
     ws.file(ex, "compute.go").write_text(PROGRAMS["infinite-loop"][0])
     started = asyncio.Event()
 
-    class Spy:
-        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-            return lambda *a: started.set() if name == "on_run_started" else None
+    def emit(event: Event) -> None:
+        if isinstance(event, RunStarted):
+            started.set()
 
-    check = ExerciseCheck(ex, Source("workspace", ws.exercise_dir(ex)), toolchain, Spy())  # type: ignore[arg-type]
+    check = ExerciseCheck(ex, Source("workspace", ws.exercise_dir(ex)), toolchain, emit)
     task = asyncio.create_task(check.run())
     await asyncio.wait_for(started.wait(), 60)
     await asyncio.sleep(0.5)

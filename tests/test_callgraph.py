@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from workshop.build import Source, call_graph
-from workshop.callgraph import CallGraph, Node, Ref
-from workshop.catalog import Exercise, Target, resolve
-from workshop.targets import MET, MISSED, judge_no_call
-from workshop.toolchain import Toolchain
+from workshop.engine.build import Source, call_graph
+from workshop.engine.callgraph import CallGraph, Node, Ref
+from workshop.engine.catalog import Exercise, Target, resolve
+from workshop.engine.targets import judge_no_call, judge_no_import
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.verdict import MET, MISSED, NOT_MEASURED
 
 NO_PIN = Target(
     "pin-removed",
@@ -103,3 +104,40 @@ def test_except_stops_the_walk() -> None:
     )
     v = judge_no_call(anywhere, graph, ("api.go", "pool.go"))
     assert v.value == 1 and "other → runtime.LockOSThread" in v.detail
+
+
+async def test_no_import_sees_cgo(
+    tmp_path: Path, catalog: list[Exercise], toolchain: Toolchain
+) -> None:
+    """`import "C"` is hidden behind cgo's generated files; the check still sees it."""
+    ex = resolve(catalog, "07")  # a cgo exercise: its driver imports "C" already
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    lookup = ex.solution_file("lookup.go").read_text()
+    (ws / "lookup.go").write_text(
+        lookup.replace("package main\n", 'package main\n\nimport "C"\n', 1)
+    )
+    graph = await call_graph(ex, Source("workspace", ws), toolchain, tmp_path / "out")
+    t = Target("no-cgo", "no-import", "no cgo", "imports", max=0, params={"import": ["C"]})
+    v = judge_no_import(t, graph, ex.editable)
+    assert v.status == MISSED and 'lookup.go imports "C"' in v.detail
+    clean = await call_graph(ex, Source("solution"), toolchain, tmp_path / "out2")
+    assert judge_no_import(t, clean, ex.editable).status == MET
+
+
+def test_a_call_may_name_one_of_the_exercises_own_functions() -> None:
+    graph = CallGraph(
+        {
+            "compute": Node("compute", "compute.go", 3, (Ref("refOpen", True, "compute.go", 4),)),
+            "refOpen": Node("refOpen", "main.go", 9, ()),
+        }
+    )
+    own = Target(
+        "x", "no-call", "x", "calls", max=0, params={"function": "compute", "call": "refOpen"}
+    )
+    v = judge_no_call(own, graph, ("compute.go",))
+    assert v.status == MISSED and "compute → refOpen (compute.go:4)" in v.detail
+    typo = Target(
+        "y", "no-call", "y", "calls", max=0, params={"function": "compute", "call": "refOpn"}
+    )
+    assert judge_no_call(typo, graph, ("compute.go",)).status == NOT_MEASURED

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workshop import paths
-from workshop.catalog import CatalogError, Exercise, load_catalog, load_exercise, resolve
+from workshop.engine import paths
+from workshop.engine.catalog import CatalogError, Exercise, load_catalog, load_exercise, resolve
 
 
 def test_every_exercise_is_well_formed(catalog: list[Exercise]) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from hdrh.histogram import HdrHistogram
 
-from workshop.build import Source, build
-from workshop.catalog import Exercise, resolve
-from workshop.toolchain import Toolchain
+from workshop.engine.build import Source, build
+from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.toolchain import Toolchain
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory, catalog: list[Exercise]) ->
 
 
 def _tc() -> Toolchain:
-    from workshop.toolchain import find
+    from workshop.engine.toolchain import find
 
     return find()
 

@@ -1,18 +1,71 @@
-"""The headless check and the probes never import Textual: CI and
-`pinlab probe` must work without loading the UI."""
+"""The layers point one way: probes -> engine -> widgets -> app -> CLI. Nothing
+imports a layer above its own, and the headless path (probes, engine, the
+CLI's check) never loads Textual: CI and `pinlab probe` work without the UI."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
-HEADLESS = ["workshop.cli", "workshop.session", "workshop.report", "workshop.sandbox"]
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ["probes", "workshop.engine", "widgets", "workshop.app", "workshop.cli"]
+TOP_FILES = {"workshop/cli.py": "workshop.cli", "workshop/probe_cmd.py": "workshop.cli"}
 
 
-def test_check_path_does_not_import_textual() -> None:
+def _layer_of(module: str) -> int | None:
+    for i, name in enumerate(LAYERS):
+        if module == name or module.startswith(name + "."):
+            return i
+    if module == "workshop.probe_cmd":
+        return LAYERS.index("workshop.cli")
+    return None
+
+
+def _sources() -> list[tuple[Path, int]]:
+    out = []
+    for path in sorted(ROOT.glob("**/*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith((".venv", "tests", "scripts")):
+            continue
+        module = TOP_FILES.get(rel) or rel.removesuffix(".py").replace("/", ".")
+        layer = _layer_of(module.removesuffix(".__init__"))
+        if layer is not None:
+            out.append((path, layer))
+    return out
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    wrong = []
+    sources = _sources()
+    assert len(sources) > 40
+    for path, layer in sources:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                target = _layer_of(name)
+                if target is not None and target > layer:
+                    wrong.append(f"{path.relative_to(ROOT)} ({LAYERS[layer]}) imports {name}")
+    assert not wrong, "\n".join(sorted(set(wrong)))
+
+
+def test_headless_path_does_not_import_textual() -> None:
+    engine = sorted(
+        p.relative_to(ROOT).as_posix().removesuffix(".py").replace("/", ".")
+        for p in (ROOT / "workshop" / "engine").glob("*.py")
+    )
+    probes = sorted(
+        "probes." + p.stem for p in (ROOT / "probes").glob("*.py") if p.stem != "__init__"
+    )
     code = (
         "import sys, importlib\n"
-        f"for m in {HEADLESS!r}: importlib.import_module(m)\n"
+        f"for m in {engine + probes + ['workshop.cli', 'workshop.probe_cmd']!r}:\n"
+        "    importlib.import_module(m)\n"
         "from workshop import cli\n"
         "cli._parser()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from workshop import sandbox
+from workshop.engine import sandbox
 
 PROBE = [sys.executable, "-m", "workshop.cli", "probe"]
 

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from probes.churn import NsinitReport, RateWindow, TidChurn, exits_from_created
+from probes.namespace import NSINIT_SOURCE, namespace_prefix
 from probes.programs import (
-    NSINIT_SOURCE,
     Namespaced,
     build_c,
     build_go,
-    namespace_prefix,
     start_namespaced,
 )
 from probes.sampler import Sampler, SamplerRates

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from probes.frames import Tick
 from probes.latency import (
     LatencyTracker,
     Percentiles,
@@ -66,10 +67,10 @@ def test_tracker_gives_throughput_and_restarts_with_a_new_run(
     go_snapshots: dict[str, Any],
 ) -> None:
     tracker = LatencyTracker()
-    assert tracker.feed_tick({"type": "tick", "t": 0.1}) is None  # no load yet
-    assert tracker.feed_tick({"type": "tick", "t": 0.1, "hist": "not base64!"}) is None
-    one = tracker.feed_tick({"t": 1.0, "calls": 20000, "hist": go_snapshots["first"]})
-    two = tracker.feed_tick({"t": 1.5, "calls": 25000, "hist": go_snapshots["second"]})
+    assert tracker.feed_tick(Tick(0.1, "setup", 0)) is None  # no load yet
+    assert tracker.feed_tick(Tick(0.1, "load", 0, hist="not base64!")) is None
+    one = tracker.feed_tick(Tick(1.0, "load", 0, calls=20000, hist=go_snapshots["first"]))
+    two = tracker.feed_tick(Tick(1.5, "load", 0, calls=25000, hist=go_snapshots["second"]))
     assert one is not None and two is not None
     assert one.calls_per_second is None
     assert two.calls_per_second == pytest.approx(10000.0)

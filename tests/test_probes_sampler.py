@@ -4,7 +4,6 @@ simulated device's stats, and the asyncio iterator."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import threading
@@ -13,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from probes.frames import decode
 from probes.harness import HarnessView
+from probes.namespace import NSINIT_SOURCE, namespace_prefix
 from probes.programs import (
-    NSINIT_SOURCE,
     PROGRAMS,
     REPO,
     build_c,
     build_go,
-    namespace_prefix,
     start_namespaced,
 )
 from probes.sampler import ProcessSample, Sampler, SamplerRates
@@ -181,7 +180,8 @@ def test_locked_worker_is_marked_by_its_namespace_tid(lockedworker: Path, bin_di
     def read_stream() -> None:
         with os.fdopen(stream_r, "rb") as stream:
             for line in stream:
-                sample = view.feed(json.loads(line))
+                frame = decode(line)
+                sample = view.feed(frame) if frame is not None else None
                 if sample is not None:
                     latencies.append(sample)
 

@@ -10,8 +10,12 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from workshop.catalog import Exercise, resolve
-from workshop.workspace import Workspace
+import pytest
+
+from workshop import cli
+from workshop.engine import paths
+from workshop.engine.catalog import Exercise, resolve
+from workshop.engine.workspace import Workspace
 
 BROKEN = "package main\n\nfunc compute(n int) int {\n\treturn n +\n}\n"
 
@@ -67,3 +71,22 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         timeout=60,
     )
     assert res.returncode == 2 and "no exercise '99'" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--workspace", "W", "check", "1"],
+        ["check", "1", "--workspace", "W"],
+        ["check", "--workspace", "W", "1"],
+        ["--check", "1", "--workspace", "W"],
+    ],
+)
+def test_global_options_go_before_or_after_the_command(argv: list[str]) -> None:
+    args = cli._parser().parse_args(cli._normalise(argv))
+    assert args.command == "check" and args.exercises == ["1"] and args.workspace == Path("W")
+
+
+def test_the_workspace_defaults_when_not_named() -> None:
+    args = cli._parser().parse_args(["list"])
+    assert args.workspace == paths.default_workspace()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from workshop import sandbox
-from workshop.sandbox import OUTPUT_KEEP, ProgramRun, run_captured
+from probes.namespace import NSINIT_SOURCE
+from workshop.engine import sandbox
+from workshop.engine.sandbox import OUTPUT_KEEP, ProgramRun, run_captured
 
 
 def alive_with(marker: str) -> list[int]:
@@ -83,7 +84,7 @@ async def test_run_captured_reports_exit_and_output(tmp_path: Path) -> None:
 
 
 def test_nsinit_compiles_cleanly(tmp_path: Path) -> None:
-    src = Path(sandbox.__file__).with_name("nsinit.c")
+    src = NSINIT_SOURCE
     res = subprocess.run(
         ["cc", "-Wall", "-Wextra", "-Werror", "-o", str(tmp_path / "n"), str(src)],
         capture_output=True,

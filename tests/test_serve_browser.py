@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from workshop.catalog import load_catalog
+from workshop.engine.catalog import load_catalog
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
 pytestmark = pytest.mark.skipif(

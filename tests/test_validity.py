@@ -12,11 +12,11 @@ import os
 
 import pytest
 
-from workshop import report
-from workshop.catalog import load_catalog, resolve
-from workshop.session import ExerciseCheck
-from workshop.toolchain import Toolchain
-from workshop.validity import cases, problems
+from workshop.engine import report
+from workshop.engine.catalog import load_catalog, resolve
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.validity import cases, problems
 
 RUNS = int(os.environ.get("PINLAB_VALIDITY_RUNS", "1"))
 CATALOG = load_catalog()

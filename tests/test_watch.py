@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.watch import Save, SaveWatcher, WatcherNotice, fingerprint
+from workshop.engine.watch import Save, SaveWatcher, WatcherNotice, fingerprint
 
 NAME = "compute.go"
 

@@ -11,7 +11,7 @@ from textual.widget import Widget
 
 from probes.churn import Churn
 from probes.gpu import GpuInfo
-from probes.latency import Distribution
+from probes.latency import BIN_EDGES_NS, Distribution, bin_counts
 from probes.threads import ThreadInfo
 from probes.topology import simulated_topology
 from widgets.churn_meter import ChurnMeter
@@ -20,10 +20,9 @@ from widgets.gpu_panel import GpuPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
 from widgets.units import Runs, bar, duration_ns, rate
-from workshop import paths
-from workshop.app_themes import WORKSHOP
-from workshop.live import BIN_EDGES_NS, bin_counts
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.app.themes import WORKSHOP
+from workshop.engine import paths
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 
 
 class Holder(App[None]):
@@ -125,20 +124,19 @@ async def test_checklist_heading_counts_met_targets_and_shows_inconclusive() -> 
     async with Holder(checklist).run_test(size=(100, 12)):
         checklist.set_verdicts(
             [
-                Verdict("a", "pin gone", "no-call", MET, 0.0, 0.0, "calls"),
+                Verdict("a", "pin gone", "no-call", MET, 0.0, "calls", max=0.0),
                 Verdict(
                     "b",
                     "throughput",
                     "throughput-ratio",
                     INCONCLUSIVE,
                     0.83,
-                    0.8,
                     "x",
-                    "median of 3 rounds: 0.79, 0.83, 0.90",
+                    min=0.8,
+                    detail="median of 3 rounds: 0.79, 0.83, 0.90",
                 ),
-                Verdict("c", "threads", "threads-above-baseline", MISSED, 3.0, 1.0, "threads"),
-            ],
-            {"a": True, "b": False, "c": True},
+                Verdict("c", "threads", "threads-above-baseline", MISSED, 3.0, "threads", max=1.0),
+            ]
         )
         assert checklist.heading == "1/3 targets met"
         console_text = checklist.render()

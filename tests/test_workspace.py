@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workshop.catalog import Exercise
-from workshop.workspace import IN_PROGRESS, NOT_STARTED, SOLVED, Workspace
+from workshop.engine.catalog import Exercise
+from workshop.engine.workspace import IN_PROGRESS, NOT_STARTED, SOLVED, Workspace
 
 
 def test_init_copies_starters_and_never_overwrites(tmp_path: Path, catalog: list[Exercise]) -> None:

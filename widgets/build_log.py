@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-from workshop.build import BuildResult
+from workshop.engine.build import BuildResult
 
 
 class BuildLog(RichLog):

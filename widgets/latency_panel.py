@@ -11,9 +11,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from probes.latency import BIN_EDGES_NS, LatencySample
 from widgets.throttled import ThrottledWidget
 from widgets.units import Runs, duration_ns, rate, ratio
-from workshop.live import BIN_EDGES_NS, LatencyFigures
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -41,7 +41,7 @@ class LatencyPanel(ThrottledWidget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.latest: LatencyFigures | None = None
+        self.latest: LatencySample | None = None
         self._throughput: deque[float] = deque(maxlen=60)
         self.ratio: float | None = None  # yours / starter throughput, last pair of runs
         self.ratio_limit: float | None = None
@@ -53,7 +53,7 @@ class LatencyPanel(ThrottledWidget):
         self._throughput.clear()
         self._dirty = True
 
-    def add(self, figures: LatencyFigures) -> None:
+    def add(self, figures: LatencySample) -> None:
         self.latest = figures
         if figures.calls_per_second is not None:
             self._throughput.append(figures.calls_per_second)
@@ -67,7 +67,7 @@ class LatencyPanel(ThrottledWidget):
         self.ratio_state = state
         self._dirty = True
 
-    def _histogram(self, f: LatencyFigures, rows: int) -> Text:
+    def _histogram(self, f: LatencySample, rows: int) -> Text:
         st_i = self.get_component_rich_style("latency-panel--interval")
         st_t = self.get_component_rich_style("latency-panel--total")
         axis = self.get_component_rich_style("latency-panel--axis")
@@ -100,7 +100,7 @@ class LatencyPanel(ThrottledWidget):
         out.append("whole run (log counts)", style=axis)
         return out
 
-    def _figures(self, f: LatencyFigures | None) -> Table:
+    def _figures(self, f: LatencySample | None) -> Table:
         fig = self.get_component_rich_style("latency-panel--figure")
         axis = self.get_component_rich_style("latency-panel--axis")
         table = Table.grid(padding=(0, 1))

@@ -9,17 +9,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from workshop.report import fmt_value
-from workshop.targets import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
 
-PENDING = "pending"
-_MARKS = {MET: "✓", MISSED: "✗", INCONCLUSIVE: "?", PENDING: "…"}
-
-
-def limit_of(verdict: Verdict, is_max: bool) -> str:
-    if verdict.limit is None or verdict.kind in ("not-inlined", "go-test"):
-        return ""
-    return ("≤ " if is_max else "≥ ") + fmt_value(verdict.limit, verdict.unit)
+PASSFAIL = ("not-inlined", "go-test")  # targets that hold or not: no value to show when met
 
 
 class TargetChecklist(Widget):
@@ -41,7 +33,6 @@ class TargetChecklist(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._verdicts: list[Verdict] = []
-        self._is_max: dict[str, bool] = {}
         self._note = ""
         self._stale = False
 
@@ -54,12 +45,8 @@ class TargetChecklist(Widget):
         met = sum(v.met for v in self._verdicts)
         return f"{met}/{len(self._verdicts)} targets met"
 
-    def set_verdicts(
-        self, verdicts: Sequence[Verdict], is_max: dict[str, bool] | None = None
-    ) -> None:
+    def set_verdicts(self, verdicts: Sequence[Verdict]) -> None:
         self._verdicts = list(verdicts)
-        if is_max is not None:
-            self._is_max = dict(is_max)
         self._stale = False
         self.refresh(layout=True)
 
@@ -75,7 +62,7 @@ class TargetChecklist(Widget):
         self.refresh(layout=True)
 
     def _style(self, status: str) -> str:
-        key = status if status in (MET, MISSED, INCONCLUSIVE) else PENDING
+        key = status if status in (MET, MISSED, INCONCLUSIVE) else "pending"
         return f"target-checklist--{key}"
 
     def render(self) -> RenderableType:
@@ -100,16 +87,13 @@ class TargetChecklist(Widget):
                     label.append(f"\n{v.detail}", style=note_style)
                 elif v.status not in (MET, MISSED):
                     label.append(f"\n{v.status}", style=note_style)
-            value = (
-                ""
-                if v.kind in ("not-inlined", "go-test") and v.status == MET
-                else fmt_value(v.value, v.unit)
-            )
+            passfail = v.kind in PASSFAIL
+            value = "" if passfail and v.status == MET else v.value_text()
             table.add_row(
-                Text(_MARKS.get(v.status, "·"), style=style),
+                Text("…" if v.status == NOT_MEASURED else v.mark, style=style),
                 label,
                 Text(value, style=style),
-                Text(limit_of(v, self._is_max.get(v.id, True)), style=note_style),
+                Text("" if passfail else v.limit_text(), style=note_style),
             )
         grid = Table.grid(expand=True)
         grid.add_row(heading)

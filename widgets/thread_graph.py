@@ -37,6 +37,14 @@ class ThreadGraph(ThrottledWidget):
         self.baseline: int | None = None
         self.limit: int | None = None
         self.caption = ""
+        self.shared_top: int | None = None  # a y-axis shared with another graph
+
+    def share_top(self, top: int | None) -> None:
+        """Draw up to at least `top` threads, so that graphs side by side use
+        one y-axis (compare mode)."""
+        if top != self.shared_top:
+            self.shared_top = top
+            self._dirty = True
 
     def reset(self, caption: str = "") -> None:
         self._points.clear()
@@ -74,7 +82,7 @@ class ThreadGraph(ThrottledWidget):
         values = [v for _, v in list(self._points)[-plot_w:]]
         if not values:
             return Text("waiting for the program to start…", style="italic")
-        top = max([*values, self.baseline or 0, self.limit or 0]) + 1
+        top = max([*values, self.baseline or 0, self.limit or 0, self.shared_top or 0]) + 1
         styles = {
             k: self.get_component_rich_style(f"thread-graph--{k}")
             for k in ("bar", "over", "baseline", "limit", "axis")
@@ -115,6 +123,7 @@ class ThreadGraph(ThrottledWidget):
             legend.append(f"  ┄ idle {self.baseline}", style=styles["baseline"])
         if self.limit is not None:
             legend.append(f"  ─ limit {self.limit}", style=styles["limit"])
+        legend.append("  │ 0.1 s", style=styles["axis"])
         if self.caption:
             legend.append(f"  {self.caption}", style=styles["axis"])
         out.append_text(legend)

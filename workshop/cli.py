@@ -8,27 +8,46 @@ import os
 import sys
 from pathlib import Path
 
-from workshop import paths
-from workshop.catalog import CatalogError, Exercise, load_catalog, resolve
-from workshop.toolchain import ToolchainError
+from workshop.engine import paths
+from workshop.engine.catalog import CatalogError, Exercise, load_catalog, resolve
+from workshop.engine.toolchain import ToolchainError
 
-SUBCOMMANDS = {"check", "init", "reset", "list", "probe", "present", "serve", "workshop"}
+SUBCOMMANDS = {
+    "calibrate",
+    "check",
+    "init",
+    "reset",
+    "list",
+    "probe",
+    "present",
+    "serve",
+    "workshop",
+}
+
+
+def _global_options(default: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name: `pinlab
+    --workspace W check 1` and `pinlab check 1 --workspace W` alike."""
+    g = argparse.ArgumentParser(add_help=False)
+    g.add_argument(
+        "--workspace",
+        type=Path,
+        help=f"the learner's workspace (default: {paths.default_workspace()})",
+        default=paths.default_workspace() if default else argparse.SUPPRESS,
+    )
+    return g
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="pinlab",
         description="A workshop and live visualiser for Go's runtime.LockOSThread.",
-    )
-    p.add_argument(
-        "--workspace",
-        type=Path,
-        help="the learner's workspace (default: %(default)s)",
-        default=paths.default_workspace(),
+        parents=[_global_options(default=True)],
     )
     sub = p.add_subparsers(dest="command")
+    common = [_global_options(default=False)]
 
-    c = sub.add_parser("check", help="check exercises headless (CI)")
+    c = sub.add_parser("check", parents=common, help="check exercises headless (CI)")
     c.add_argument("exercises", nargs="*", metavar="EX", help="1, 01 or 01-slug; none: all")
     c.add_argument(
         "--against",
@@ -42,29 +61,43 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--seconds", type=float, help="override each scenario's load duration")
     c.add_argument("--timeout", type=float, help="override each run's wall-clock limit (seconds)")
 
-    i = sub.add_parser("init", help="create a workspace with every starter")
+    i = sub.add_parser("init", parents=common, help="create a workspace with every starter")
     i.add_argument("dir", nargs="?", type=Path)
-    r = sub.add_parser("reset", help="restore an exercise's starter (your version is backed up)")
+    r = sub.add_parser(
+        "reset", parents=common, help="restore an exercise's starter (your version is backed up)"
+    )
     r.add_argument("exercise", metavar="EX")
-    ls = sub.add_parser("list", help="list exercises and your progress")
+    ls = sub.add_parser("list", parents=common, help="list exercises and your progress")
     ls.add_argument(
         "--variants", action="store_true", help="also list each exercise's learner variants"
     )
 
     pr = sub.add_parser(
-        "probe", help="watch a process: pinlab probe PID, or pinlab probe -- CMD ARGS"
+        "probe",
+        parents=common,
+        help="watch a process: pinlab probe PID, or pinlab probe -- CMD ARGS",
     )
     pr.add_argument("pid", nargs="?", type=int)
     pr.add_argument("--count", type=int, default=0, help="samples to take (0: until it exits)")
     pr.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     pr.add_argument("--format", choices=["text", "json"], default="text")
 
+    cal = sub.add_parser(
+        "calibrate",
+        parents=common,
+        help="measure the cost card: what pinning costs on this machine",
+    )
+    cal.add_argument("--again", action="store_true", help="measure even if a card is kept")
+    cal.add_argument("--format", choices=["text", "json"], default="text")
+
     seconds_help = "override each scenario's load duration (demos)"
-    w = sub.add_parser("workshop", help="open the workshop (the default)")
+    w = sub.add_parser("workshop", parents=common, help="open the workshop (the default)")
     w.add_argument("--seconds", type=float, help=seconds_help)
-    pre = sub.add_parser("present", help="open the workshop in the projection layout")
+    pre = sub.add_parser(
+        "present", parents=common, help="open the workshop in the projection layout"
+    )
     pre.add_argument("--seconds", type=float, help=seconds_help)
-    s = sub.add_parser("serve", help="serve the workshop to a browser")
+    s = sub.add_parser("serve", parents=common, help="serve the workshop to a browser")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--present", action="store_true", help="serve the projection layout")
@@ -86,10 +119,10 @@ def _catalog() -> list[Exercise]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from workshop import report, toolchain
-    from workshop.build import Source
-    from workshop.session import check_all
-    from workshop.workspace import IN_PROGRESS, SOLVED, Workspace
+    from workshop.engine import report, toolchain
+    from workshop.engine.build import Source
+    from workshop.engine.check import check_all
+    from workshop.engine.workspace import Workspace
 
     catalog = _catalog()
     chosen = [resolve(catalog, n) for n in args.exercises] if args.exercises else catalog
@@ -107,7 +140,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.against == "workspace":
         for r in results:
-            ws.set_status(r.exercise, SOLVED if r.passed else IN_PROGRESS)
+            ws.record(r.exercise, r.passed)
     text = {"text": report.to_text, "json": report.to_json, "junit": report.to_junit}[args.format](
         results
     )
@@ -119,7 +152,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     ws = Workspace(args.dir or args.workspace)
     copied = ws.ensure(_catalog())
@@ -128,7 +161,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     catalog = _catalog()
     ex = resolve(catalog, args.exercise)
@@ -140,7 +173,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from workshop.workspace import Workspace
+    from workshop.engine.workspace import Workspace
 
     catalog = _catalog()
     ws = Workspace(args.workspace)
@@ -150,6 +183,22 @@ def cmd_list(args: argparse.Namespace) -> int:
             for v in ex.variants:
                 verdict = f"must miss {', '.join(v.catches)}" if v.wrong else "must pass"
                 print(f"    {v.name:<28} {verdict}: {v.why}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from workshop.engine import costcard, toolchain
+
+    tc = toolchain.find()
+    card = None if args.again else costcard.load_card(tc)
+    if card is None:
+        print("measuring the cost card (about 20 s)…", file=sys.stderr, flush=True)
+        try:
+            card = asyncio.run(costcard.calibrate(tc))
+        except costcard.CalibrationError as exc:
+            print(f"pinlab: {exc}", file=sys.stderr)
+            return 1
+    print(card.to_json() if args.format == "json" else costcard.to_text(card))
     return 0
 
 
@@ -165,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check":
             return cmd_check(args)
+        if command == "calibrate":
+            return cmd_calibrate(args)
         if command == "init":
             return cmd_init(args)
         if command == "reset":
@@ -175,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.probe_cmd import run_probe
 
             return run_probe(args)
-        from workshop.app_main import run_app
+        from workshop.app.main import run_app
 
         return run_app(args, command)
     except (CatalogError, ToolchainError) as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from probes.report import LatestDetail, format_text, sample_record
 from probes.sampler import ProcessSample, Sampler
-from workshop.sandbox import ProgramRun
+from workshop.engine.sandbox import ProgramRun
 
 FOREVER = 365 * 24 * 3600.0
 

@@ -1,7 +1,9 @@
 package main
 
-// From the driver (main.go, not in your workspace): pinned(role) and
-// unpinned() mark a long-lived locked thread on pinlab's CPU map.
+// harness.Pinned(role) and harness.Unpinned() (package
+// pinlab/exercises/harness) mark a long-lived locked thread on pinlab's CPU
+// map: call Pinned after runtime.LockOSThread in a worker that keeps its
+// thread, Unpinned before it lets go.
 
 import (
 	"runtime"

@@ -6,14 +6,15 @@
 // sched_getaffinity. The context thread is the one the device library
 // recorded at Init, not one the pool names. After Close it checks that no
 // thread with a narrowed affinity was handed back to the Go scheduler.
+// While NewPool runs it samples every thread's mask, to tell whether each
+// context was created on a thread already confined to its socket.
 package main
 
 import (
-	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"pinlab/exercises/device"
@@ -24,26 +25,6 @@ const (
 	callers     = 8
 	sampleEvery = 2 * time.Millisecond
 )
-
-var errWrong = errors.New("wrong result")
-
-// session lets learner code mark its pinned threads on pinlab's CPU map.
-var session *harness.Session
-
-// pinned reports that the calling goroutine is locked to its OS thread for
-// good, doing role. Call it after runtime.LockOSThread in a long-lived worker.
-func pinned(role string) {
-	if session != nil {
-		session.Locked(role)
-	}
-}
-
-// unpinned reports that the calling goroutine is about to let its thread go.
-func unpinned() {
-	if session != nil {
-		session.Unlocked()
-	}
-}
 
 // placement counts, per device, samples of its context thread's last CPU.
 type placement struct {
@@ -94,14 +75,10 @@ func inside(cpus, allowed []int) bool {
 	return len(cpus) > 0
 }
 
-// narrowedThreads counts the process's threads whose affinity is narrower
-// than the process's own CPU set (the main thread's), polling for up to
-// wait while exiting threads go away.
-func narrowedThreads(wait time.Duration) int {
-	full, err := threadAffinity(0)
-	if err != nil {
-		return -1
-	}
+// narrowedThreads counts the process's threads whose affinity differs
+// from full, the process's own CPU set, polling for up to wait while
+// exiting threads go away.
+func narrowedThreads(full cpuMask, wait time.Duration) int {
 	deadline := time.Now().Add(wait)
 	for {
 		n := 0
@@ -118,11 +95,23 @@ func narrowedThreads(wait time.Duration) int {
 }
 
 func main() {
-	runtime.GOMAXPROCS(2)
-	runtime.LockOSThread() // main keeps the process's own mask: the reference for narrowedThreads
+	// Main stays on its thread, locked before the idle baseline: the
+	// runtime's template thread, started by the first LockOSThread, is then
+	// part of the baseline.
+	runtime.LockOSThread()
+	full, err := threadAffinity(0)
 	h := harness.Start("11-numa-placement")
-	session = h
+	if err != nil {
+		h.Fail("sched_getaffinity: %v", err)
+	}
+	// Long enough for the init watcher to see each Init under way.
+	initTime := time.Duration(h.Between("init_ms", 20, 40) * float64(time.Millisecond))
+	device.SetInitTime(initTime)
+	before := device.Total()
+
+	watch := watchInits(time.Millisecond)
 	pool, err := NewPool()
+	inits := watch.stop()
 	if err != nil {
 		h.Fail("NewPool: %v", err)
 	}
@@ -134,6 +123,13 @@ func main() {
 			h.Fail("device %d has no context: NewPool must initialise every device", d)
 		}
 	}
+	onSocket := 0
+	for d, tid := range tids {
+		if inits.confinedDuringInit(d, tid, socketCPUs(d)) {
+			onSocket++
+		}
+	}
+	h.Info("contexts_created_on_socket", float64(onSocket))
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -145,8 +141,7 @@ func main() {
 	}()
 
 	next := make([]int64, callers) // each caller touches only its own slot
-	var wrong atomic.Int64
-	st := h.Load(harness.Steady(callers, time.Second), func(w int) error {
+	h.Load(harness.Steady(callers, time.Second), func(w int) error {
 		next[w]++
 		d := w % ndev
 		in := int64(w)<<32 | next[w]
@@ -155,16 +150,12 @@ func main() {
 			return err
 		}
 		if v != device.Expected(d, in) {
-			wrong.Add(1)
-			return errWrong
+			return h.WrongAnswer(fmt.Sprintf("Run(%d, %d) gave %d", d, in, v))
 		}
 		return nil
 	})
 	close(stop)
 	wg.Wait()
-	if n := wrong.Load(); n > 0 {
-		h.Fail("%d of %d results were wrong", n, st.Calls)
-	}
 
 	samples, on, okWorkers := 0, 0, 0
 	for d := range tids {
@@ -182,7 +173,7 @@ func main() {
 	h.Info("placement_samples", float64(samples))
 	h.Info("simulated_topology", map[bool]float64{true: 1, false: 0}[simulated])
 	pool.Close()
-	h.Info("narrowed_threads_after_close", float64(narrowedThreads(300*time.Millisecond)))
-	h.Info("wrong_thread", float64(device.Total().WrongThread))
+	h.Info("narrowed_threads_after_close", float64(narrowedThreads(full, 300*time.Millisecond)))
+	device.ReportSince(h, before)
 	h.Done()
 }

@@ -1,7 +1,8 @@
 package main
 
-// From the driver (main.go, not in your workspace): pinned(role) and
-// unpinned() mark a worker's locked thread on pinlab's CPU map.
+// harness.Pinned(role) and harness.Unpinned() (package
+// pinlab/exercises/harness) mark a worker's locked thread on pinlab's CPU
+// map.
 
 import (
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // kernel is how long one job keeps a device busy.
@@ -73,8 +75,8 @@ func (w *worker) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", w.dev))
-	defer unpinned()
+	harness.Pinned(fmt.Sprintf("device %d worker", w.dev))
+	defer harness.Unpinned()
 	defer device.Shutdown(w.dev)
 	ready <- nil
 	for j := range w.jobs {

@@ -62,6 +62,8 @@ type Stats struct {
 	Inits, Shutdowns, Calls, WrongThread uint64
 	Busy                                 time.Duration
 	Contexts                             uint64
+	InFlight                             uint64 // calls inside the device now (Read only)
+	OwnerTID                             int    // the thread that last initialised a context (Read only)
 }
 
 // Read returns dev's counters.
@@ -71,6 +73,7 @@ func Read(dev int) Stats {
 	return Stats{
 		Inits: uint64(s.inits), Shutdowns: uint64(s.shutdowns), Calls: uint64(s.calls),
 		WrongThread: uint64(s.wrong_thread), Busy: time.Duration(s.busy_ns), Contexts: uint64(s.contexts),
+		InFlight: uint64(s.in_flight), OwnerTID: int(s.owner_tid),
 	}
 }
 

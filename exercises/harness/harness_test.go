@@ -53,3 +53,15 @@ func TestTickAllocatesAlmostNothing(t *testing.T) {
 		t.Fatalf("a tick allocates %.1f objects; the learner's allocations per call would carry them", allocs)
 	}
 }
+
+// A goroutine that reports after the run ended (a worker outliving its pool's
+// Stop) is ignored, not a crash of the whole run.
+func TestFramesAfterTheEndAreDropped(t *testing.T) {
+	s := &stream{queue: make(chan []byte, 1), done: make(chan struct{})}
+	s.enc = newEncoder(&s.buf)
+	go s.writeLoop()
+	s.sendWait(&Head{Type: "phase"})
+	s.close()
+	s.send(&Head{Type: "tick"})
+	s.sendWait(&LockedFrame{Head: Head{Type: "locked"}, TID: 1})
+}

@@ -20,9 +20,10 @@ type stream struct {
 	done    chan struct{}
 	dropped atomic.Int64
 
-	mu  sync.Mutex // guards buf and enc, shared by every sender
-	buf bytes.Buffer
-	enc *json.Encoder
+	mu     sync.Mutex // guards buf, enc and closed, shared by every sender
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	closed bool // after close, frames are dropped: a straggler must not crash the run
 }
 
 // openStream uses the file descriptor named by PINLAB_STREAM_FD. Without it
@@ -74,9 +75,26 @@ func (s *stream) line(frame any) []byte {
 }
 
 // send queues one frame, or drops it when the queue is full.
-func (s *stream) send(frame any) {
+func (s *stream) send(frame any) { s.put(frame, false) }
+
+// sendWait queues a frame that must not be lost (hello, result), waiting for
+// room in the queue.
+func (s *stream) sendWait(frame any) { s.put(frame, true) }
+
+// put queues under the lock that close takes, so nothing is sent on a
+// closed queue (a goroutine reporting after the driver's Done is ignored).
+func (s *stream) put(frame any, wait bool) {
 	line := s.line(frame)
 	if line == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if wait {
+		s.queue <- line // the writer drains without taking the lock
 		return
 	}
 	select {
@@ -86,17 +104,12 @@ func (s *stream) send(frame any) {
 	}
 }
 
-// sendWait queues a frame that must not be lost (hello, result), waiting for
-// room in the queue.
-func (s *stream) sendWait(frame any) {
-	if line := s.line(frame); line != nil {
-		s.queue <- line
-	}
-}
-
 // close flushes what is queued and closes the stream.
 func (s *stream) close() {
+	s.mu.Lock()
+	s.closed = true
 	close(s.queue)
+	s.mu.Unlock()
 	<-s.done
 	if s.out != nil && s.out != os.Stderr {
 		_ = s.out.Close()

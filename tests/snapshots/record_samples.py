@@ -1,6 +1,6 @@
 """Records the samples the snapshot tests replay: one real run of exercise
-01's starter, through the same bridge the app uses. Run it again only when
-the sample format changes:
+01's starter, through the same live detail the app uses. Run it again only
+when the sample format changes:
 
     .venv/bin/python tests/snapshots/record_samples.py
 """
@@ -13,60 +13,53 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workshop import toolchain
-from workshop.build import Source
-from workshop.catalog import load_catalog
-from workshop.live import (
-    FrameDecoder,
-    FrameSeen,
-    LiveBridge,
-    LiveEvent,
-    ProcessSampled,
-    RunStarted,
-    ThreadCount,
-)
-from workshop.session import ExerciseCheck
+from probes.frames import Baseline, Frame, Tick
+from workshop.engine import toolchain
+from workshop.engine.build import Source
+from workshop.engine.catalog import load_catalog
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.events import Event, FrameSeen, ProcessSampled, RunStarted, ThreadsCounted
+from workshop.engine.live import LiveDetail
 
 OUT = Path(__file__).with_name("recorded_run.json")
 
 
-class Recorder:
+class Recorder(LiveDetail):
+    """The app's live detail, keeping the first starter run's events and raw ticks."""
+
     def __init__(self) -> None:
+        super().__init__(self.record, nvml=False)
         self.threads: list[tuple[float, int]] = []
         self.baseline: int | None = None
         self.ticks: list[tuple[float, int, str]] = []
         self.samples: list[dict[str, Any]] = []
         self.runs = 0
 
-    def emit(self, ev: LiveEvent) -> None:
+    def frame(self, label: str, frame: Frame) -> None:
+        if self.runs == 1 and isinstance(frame, Tick) and frame.hist is not None:
+            self.ticks.append((frame.t, frame.calls or 0, frame.hist))
+        super().frame(label, frame)
+
+    def record(self, ev: Event) -> None:
         if isinstance(ev, RunStarted) and ev.label == "starter":
             self.runs += 1
         if self.runs != 1 or ev.label != "starter":
             return  # keep the first run only
-        if isinstance(ev, ThreadCount):
-            self.threads.append((ev.sample.t, ev.sample.threads))
-        elif isinstance(ev, FrameSeen) and ev.frame.get("type") == "baseline":
-            self.baseline = int(ev.frame["threads"])
-        elif isinstance(ev, ProcessSampled) and ev.sample.per_thread is not None:
-            self.samples.append(dataclasses.asdict(ev.sample))
+        match ev:
+            case ThreadsCounted(sample=s):
+                self.threads.append((s.t, s.threads))
+            case FrameSeen(frame=Baseline(threads=n)):
+                self.baseline = n
+            case ProcessSampled(sample=s) if s.per_thread is not None:
+                self.samples.append(dataclasses.asdict(s))
 
 
 async def main() -> None:
     ex = load_catalog()[0]
     rec = Recorder()
-    decoder = FrameDecoder(rec.emit)
     tc = toolchain.find()
-    bridge = LiveBridge(ex, Source("starter"), tc, 0, rec.emit, decoder, nvml=False)
-    original = bridge.on_frame
-
-    def on_frame(label: str, t: float, frame: dict) -> None:
-        if rec.runs == 1 and frame.get("type") == "tick" and isinstance(frame.get("hist"), str):
-            rec.ticks.append((float(frame["t"]), int(frame.get("calls", 0)), frame["hist"]))
-        original(label, t, frame)
-
-    bridge.on_frame = on_frame  # type: ignore[method-assign]
-    await ExerciseCheck(ex, Source("starter"), tc, bridge).run()
-    decoder.close()
+    await ExerciseCheck(ex, Source("starter"), tc, rec.record, live=rec).run()
+    rec.close()
     data = {
         "source": f"{ex.id} starter, first run, {tc.version}",
         "threads": rec.threads,

@@ -1,7 +1,7 @@
 package main
 
-// From the driver (main.go, not in your workspace): pinned(role) and
-// unpinned() mark a long-lived locked thread on pinlab's CPU map.
+// harness.Pinned(role) and harness.Unpinned() mark a long-lived locked
+// thread on pinlab's CPU map.
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // kernel is how long one job keeps a device busy.
@@ -66,8 +67,8 @@ func worker(dev int, ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", dev))
-	defer unpinned()
+	harness.Pinned(fmt.Sprintf("device %d worker", dev))
+	defer harness.Unpinned()
 	defer device.Shutdown(dev)
 	ready <- nil
 	for j := range jobs {

@@ -1,8 +1,9 @@
 package main
 
 // From the exercise (not in your workspace): socketCPUs(dev) and
-// deviceSocket in topology.go; pinned(role) and unpinned() in main.go mark a
-// worker's locked thread on pinlab's CPU map.
+// deviceSocket in topology.go. harness.Pinned(role) and harness.Unpinned()
+// (package pinlab/exercises/harness) mark a worker's locked thread on
+// pinlab's CPU map.
 
 import (
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"unsafe"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // kernel is how long one job keeps a device busy.
@@ -87,8 +89,8 @@ func (w *worker) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker, socket %d", w.dev, deviceSocket[w.dev]))
-	defer unpinned()
+	harness.Pinned(fmt.Sprintf("device %d worker, socket %d", w.dev, deviceSocket[w.dev]))
+	defer harness.Unpinned()
 	defer device.Shutdown(w.dev)
 	ready <- nil
 	for j := range w.jobs {

@@ -1,0 +1,190 @@
+"""Compare mode: the learner's code beside the starter (or the reference
+solution), same scenario, alternating rounds, panels side by side on one
+y-axis and one time scale, and the measured ratios on top. What an
+instructor shows."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker
+
+from widgets.big_figure import BigFigure
+from widgets.churn_meter import ChurnMeter
+from widgets.latency_panel import LatencyPanel
+from widgets.thread_graph import ThreadGraph
+from workshop.app.messages import EngineEvent, SaveSeen
+from workshop.app.panels import RunPanels
+from workshop.app.screens._app import pinlab
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.compare import P99, THROUGHPUT, CompareResult, CompareRun
+from workshop.engine.events import Built, CompareDone, Event, RunEnded, Status
+from workshop.engine.live import LiveDetail
+from workshop.engine.watch import Save, SaveWatcher
+
+SIDES = ("yours", "other")
+
+
+class CompareScreen(Screen[None]):
+    BINDINGS = [
+        Binding("l,escape,m", "back", "back"),
+        Binding("s", "swap", "starter/solution"),
+        Binding("r", "rerun", "rerun"),
+    ]
+
+    def __init__(self, ex: Exercise, other: str = "starter", rounds: int = 3) -> None:
+        super().__init__()
+        self.ex = ex
+        self.other = other
+        self.rounds = rounds
+        self.generation = 0
+        self.result: CompareResult | None = None
+        self.runs_done = 0
+        self._worker: Worker[None] | None = None
+        self._panels: dict[str, RunPanels] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="big-figures", classes="compare"):
+            yield BigFigure("throughput ratio (x)", id="fig-ratio")
+            yield BigFigure("p99 ratio (x)", id="fig-p99-ratio")
+            yield BigFigure("rounds", id="fig-rounds")
+        yield Static("", id="status-line")
+        with Horizontal(id="sides"):
+            for side in SIDES:
+                with Vertical(id=f"side-{side}", classes="side"):
+                    with Horizontal(classes="panel threads-box"):
+                        yield ThreadGraph(id=f"threads-{side}")
+                        yield ChurnMeter(id=f"churn-{side}")
+                    yield LatencyPanel(id=f"latency-{side}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.ex.id} · compare"
+        pinlab(self).apply_projection(self)
+        self._label_sides()
+        if pinlab(self).watch_saves:
+            self._watch()
+        self.start()
+
+    def on_unmount(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def _label_sides(self) -> None:
+        self.query_one("#side-yours").border_title = "yours"
+        self.query_one("#side-other").border_title = f"the {self.other}"
+        self._panels = {
+            side: RunPanels(
+                "yours" if side == "yours" else self.other,
+                self.query_one(f"#threads-{side}", ThreadGraph),
+                self.query_one(f"#churn-{side}", ChurnMeter),
+                self.query_one(f"#latency-{side}", LatencyPanel),
+            )
+            for side in SIDES
+        }
+
+    def start(self) -> None:
+        self.generation += 1
+        self.result = None
+        self.runs_done = 0
+        if self._worker is not None:
+            self._worker.cancel()
+        for fig in ("#fig-ratio", "#fig-p99-ratio"):
+            self.query_one(fig, BigFigure).show("—")
+        self.query_one("#fig-rounds", BigFigure).show(f"0/{self.rounds}")
+        self._worker = self.run_worker(
+            self._compare(self.generation), group="compare", exit_on_error=False
+        )
+
+    async def _compare(self, generation: int) -> None:
+        app = pinlab(self)
+        yours = Source("workspace", app.workspace.exercise_dir(self.ex))
+
+        def emit(event: Event) -> None:
+            self.post_message(EngineEvent(generation, event))
+
+        live = LiveDetail(emit, app.nvml)
+        try:
+            await CompareRun(
+                self.ex,
+                yours,
+                Source(self.other),
+                app.toolchain,
+                emit,
+                self.rounds,
+                app.seconds,
+                live,
+            ).run()
+        finally:
+            live.close()
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        if message.generation != self.generation:
+            return
+        ev = message.event
+        for panels in self._panels.values():
+            if panels.feed(ev):
+                self._share_axes()
+        status = self.query_one("#status-line", Static)
+        match ev:
+            case Status(text=text):
+                status.update(text)
+            case Built(result=r) if not r.ok:
+                status.update(f"{ev.label}: {r.error}")
+            case RunEnded():
+                self.runs_done += 1
+                self.query_one("#fig-rounds", BigFigure).show(
+                    f"{self.runs_done // 2}/{self.rounds}"
+                )
+            case CompareDone(result=result):
+                self.result = result
+                self._show_result(result)
+
+    def _share_axes(self) -> None:
+        """Both thread graphs on one y-axis: the higher peak sets it."""
+        peaks = [p.graph.peak for p in self._panels.values() if p.graph.peak is not None]
+        top = max(peaks) if peaks else None
+        for p in self._panels.values():
+            p.graph.share_top(top)
+
+    def _show_result(self, result: CompareResult) -> None:
+        status = self.query_one("#status-line", Static)
+        if result.error:
+            status.update(f"compare stopped: {result.error}")
+            return
+        tr, lr = result.ratio(THROUGHPUT), result.ratio(P99)
+        self.query_one("#fig-ratio", BigFigure).show("—" if tr is None else f"{tr:.2f}")
+        self.query_one("#fig-p99-ratio", BigFigure).show("—" if lr is None else f"{lr:.2f}")
+        status.update(
+            f"median of {len(result.rounds)} alternating rounds: yours runs at "
+            f"{'—' if tr is None else f'{tr:.2f}x'} the {self.other}'s throughput, "
+            f"p99 latency {'—' if lr is None else f'{lr:.2f}x'} (r: again, s: swap)"
+        )
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch(self) -> None:
+        folder = pinlab(self).workspace.exercise_dir(self.ex)
+        async for item in SaveWatcher(folder, self.ex.editable).run():
+            if isinstance(item, Save):
+                self.post_message(SaveSeen(item))
+
+    def on_save_seen(self, message: SaveSeen) -> None:
+        if self.is_current:
+            self.start()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_swap(self) -> None:
+        self.other = "solution" if self.other == "starter" else "starter"
+        self._label_sides()
+        self.start()
+
+    def action_rerun(self) -> None:
+        self.start()

@@ -1,0 +1,268 @@
+"""The exercise catalog: one folder per exercise under exercises/, each with a
+manifest.toml. Loading validates every manifest and says exactly what is wrong."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workshop.engine import paths
+
+# Target kinds the evaluator knows; see workshop/targets.py.
+TARGET_KINDS = {
+    "no-call",  # no function named reaches a call (reference graph, by type information)
+    "no-import",  # the editable files import none of some packages ("C" is cgo)
+    "not-inlined",  # a named function is not inlined (go build -gcflags=-m)
+    "go-test",  # the exercise's own Go tests pass (optionally under -race)
+    "threads-above-baseline",  # peak OS threads minus the idle baseline
+    "thread-creations",  # threads created per second of load (exact where possible)
+    "throughput-ratio",  # calls/s against the starter, side by side
+    "latency-ratio",  # a latency percentile against the starter, side by side
+    "allocs-per-call",  # heap objects allocated per call
+    "errors",  # calls that returned an error
+    "info",  # a value the driver reports (e.g. device inits)
+}
+RATIO_KINDS = {"throughput-ratio", "latency-ratio"}
+DIFFICULTIES = ("easy", "medium", "hard")
+_ID = re.compile(r"^(\d\d)-[a-z0-9-]+$")
+
+
+class CatalogError(ValueError):
+    """A manifest is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    kind: str
+    label: str
+    unit: str
+    max: float | None = None
+    min: float | None = None
+    band: float = 0.1  # relative dead band for ratio targets
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def limit(self) -> float | None:
+        return self.max if self.max is not None else self.min
+
+
+@dataclass(frozen=True)
+class Scenario:
+    seconds: float = 1.0
+    timeout: float = 30.0
+    rounds: int = 3  # first rounds of a side-by-side comparison
+    max_rounds: int = 7  # more rounds while a ratio is inconclusive
+    env: dict[str, str] = field(default_factory=dict)
+    topology: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A learner's answer kept beside the solution (`_variants/NAME/`): a wrong
+    one names the targets that must catch it, a right one must pass. Files it
+    does not hold are the reference solution's."""
+
+    name: str
+    expect: str  # "miss" or "pass"
+    why: str  # the mistake it embodies, or how it differs from the reference
+    catches: tuple[str, ...]  # for "miss": target ids that must each be missed
+    directory: Path
+    error: str = ""  # for "miss": words the check's one-line error must contain
+
+    @property
+    def wrong(self) -> bool:
+        return self.expect == "miss"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    number: int
+    title: str
+    difficulty: str
+    directory: Path
+    editable: tuple[str, ...]
+    targets: tuple[Target, ...]
+    scenario: Scenario
+    hints: tuple[str, ...]
+    summary: str
+    variants: tuple[Variant, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.id[3:]
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.directory / "_solution"
+
+    @property
+    def text(self) -> str:
+        return (self.directory / "README.md").read_text()
+
+    @property
+    def needs_starter_runs(self) -> bool:
+        return any(t.kind in RATIO_KINDS for t in self.targets)
+
+    def variant(self, name: str) -> Variant:
+        for v in self.variants:
+            if v.name == name:
+                return v
+        known = ", ".join(v.name for v in self.variants) or "none"
+        raise CatalogError(f"{self.id} has no variant '{name}' (known: {known})")
+
+    def starter_file(self, name: str) -> Path:
+        return self.directory / name
+
+    def solution_file(self, name: str) -> Path:
+        return self.solution_dir / name
+
+
+def _require(data: dict[str, Any], key: str, typ: type, where: str) -> Any:
+    if key not in data:
+        raise CatalogError(f"{where}: missing '{key}'")
+    value = data[key]
+    if not isinstance(value, typ):
+        raise CatalogError(f"{where}: '{key}' must be a {typ.__name__}")
+    return value
+
+
+def _target(raw: dict[str, Any], where: str) -> Target:
+    tid = _require(raw, "id", str, where)
+    where = f"{where} target '{tid}'"
+    kind = _require(raw, "kind", str, where)
+    if kind not in TARGET_KINDS:
+        raise CatalogError(
+            f"{where}: unknown kind '{kind}' (known: {', '.join(sorted(TARGET_KINDS))})"
+        )
+    known = {"id", "kind", "label", "unit", "max", "min", "band"}
+    lo, hi = raw.get("min"), raw.get("max")
+    if kind not in {"no-call", "no-import", "not-inlined", "go-test"} and lo is None and hi is None:
+        raise CatalogError(f"{where}: needs 'min' or 'max'")
+    return Target(
+        id=tid,
+        kind=kind,
+        label=str(raw.get("label", tid)),
+        unit=str(raw.get("unit", "")),
+        max=None if hi is None else float(hi),
+        min=None if lo is None else float(lo),
+        band=float(raw.get("band", 0.1)),
+        params={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def _variants(
+    directory: Path, editable: tuple[str, ...], targets: tuple[Target, ...]
+) -> tuple[Variant, ...]:
+    out = []
+    ids = {t.id for t in targets}
+    for d in sorted((directory / "_variants").glob("*/")):
+        where = str(d / "variant.toml")
+        try:
+            data = tomllib.loads((d / "variant.toml").read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise CatalogError(f"{where}: {exc}") from exc
+        expect = _require(data, "expect", str, where)
+        if expect not in ("miss", "pass"):
+            raise CatalogError(f"{where}: expect must be 'miss' or 'pass'")
+        catches = tuple(data.get("catches", []))
+        error = str(data.get("error", ""))
+        if expect == "miss" and not catches and not error:
+            raise CatalogError(f"{where}: a wrong variant names what catches it (catches, error)")
+        if unknown := [c for c in catches if c not in ids]:
+            raise CatalogError(f"{where}: no target {unknown} in the manifest")
+        files = {f.name for f in d.iterdir() if f.name != "variant.toml"}
+        if stray := sorted(files - set(editable)):
+            raise CatalogError(f"{where}: {stray} are not editable files of the exercise")
+        if not files:
+            raise CatalogError(f"{where}: the variant changes no file")
+        why = _require(data, "why", str, where)
+        out.append(Variant(d.name, expect, why, catches, d, error))
+    return tuple(out)
+
+
+def load_exercise(directory: Path) -> Exercise:
+    manifest = directory / "manifest.toml"
+    where = str(manifest)
+    try:
+        data = tomllib.loads(manifest.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+    ex_id = _require(data, "id", str, where)
+    m = _ID.match(ex_id)
+    if not m or ex_id != directory.name:
+        raise CatalogError(f"{where}: id '{ex_id}' must be NN-slug and match the folder name")
+    difficulty = _require(data, "difficulty", str, where)
+    if difficulty not in DIFFICULTIES:
+        raise CatalogError(f"{where}: difficulty must be one of {DIFFICULTIES}")
+    editable = tuple(_require(data, "editable", list, where))
+    if not editable:
+        raise CatalogError(f"{where}: 'editable' names no file")
+    for name in editable:
+        for path in (directory / name, directory / "_solution" / name):
+            if not path.is_file():
+                raise CatalogError(f"{where}: editable file missing: {path}")
+    if not (directory / "README.md").is_file():
+        raise CatalogError(f"{where}: README.md missing")
+    raw_targets = data.get("target", [])
+    if not raw_targets:
+        raise CatalogError(f"{where}: no [[target]]")
+    targets = tuple(_target(t, where) for t in raw_targets)
+    ids = [t.id for t in targets]
+    if len(set(ids)) != len(ids):
+        raise CatalogError(f"{where}: duplicate target ids")
+    sc = data.get("scenario", {})
+    scenario = Scenario(
+        seconds=float(sc.get("seconds", 1.0)),
+        timeout=float(sc.get("timeout", 30.0)),
+        rounds=int(sc.get("rounds", 3)),
+        max_rounds=int(sc.get("max_rounds", 7)),
+        env={str(k): str(v) for k, v in sc.get("env", {}).items()},
+        topology=sc.get("topology"),
+    )
+    variants = _variants(directory, editable, targets)
+    names = {"starter", "solution", *(v.name for v in variants)}
+    for t in targets:
+        against = t.params.get("against", "starter")
+        if t.kind in RATIO_KINDS and against not in names:
+            raise CatalogError(f"{where} target '{t.id}': 'against' names no source: {against}")
+    return Exercise(
+        id=ex_id,
+        number=int(m.group(1)),
+        title=_require(data, "title", str, where),
+        difficulty=difficulty,
+        directory=directory,
+        editable=editable,
+        targets=targets,
+        scenario=scenario,
+        hints=tuple(data.get("hints", [])),
+        summary=str(data.get("summary", "")),
+        variants=variants,
+    )
+
+
+def load_catalog(root: Path | None = None) -> list[Exercise]:
+    root = root or paths.EXERCISES
+    exercises = [
+        load_exercise(d)
+        for d in sorted(root.iterdir())
+        if d.is_dir() and (d / "manifest.toml").exists()
+    ]
+    numbers = [e.number for e in exercises]
+    dup = {n for n in numbers if numbers.count(n) > 1}
+    if dup:
+        raise CatalogError(f"{root}: exercise number used twice: {sorted(dup)}")
+    return exercises
+
+
+def resolve(catalog: list[Exercise], name: str) -> Exercise:
+    """'1', '01' and '01-slug' all name exercise 01."""
+    for ex in catalog:
+        if name in (ex.id, ex.slug) or (name.isdigit() and int(name) == ex.number):
+            return ex
+    known = ", ".join(e.id for e in catalog)
+    raise CatalogError(f"no exercise '{name}' (known: {known})")

@@ -1,0 +1,411 @@
+"""The pipeline shared by `pinlab check` and the workshop: build the learner's
+code, judge the static targets, run the scenario (beside the starter where a
+target is a ratio, until the rounds settle), run the exercise's own tests, and
+turn it all into verdicts. Every step is an event on one callback
+(workshop/engine/events.py); the last is CheckDone with the result."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from probes.frames import Frame, Tick
+from workshop.engine import paths
+from workshop.engine.build import (
+    BuildResult,
+    Diagnostic,
+    Source,
+    build,
+    call_graph,
+    compile_tests,
+    run_tests,
+    vet,
+)
+from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
+from workshop.engine.events import (
+    Built,
+    CheckDone,
+    Emit,
+    FrameSeen,
+    Judged,
+    RoundCompared,
+    RunEnded,
+    RunStarted,
+    Status,
+    ThreadsCounted,
+    ignore,
+)
+from workshop.engine.live import LiveDetail
+from workshop.engine.metrics import RunMetrics, distill
+from workshop.engine.reference import References
+from workshop.engine.sandbox import ProgramRun
+from workshop.engine.targets import (
+    judge_go_test,
+    judge_measured,
+    judge_no_call,
+    judge_no_import,
+    judge_not_inlined,
+    judge_ratio,
+    not_measured,
+    round_ratio,
+    settled,
+)
+from workshop.engine.toolchain import Toolchain
+from workshop.engine.verdict import INCONCLUSIVE, MISSED, Verdict
+
+STATIC_KINDS = {"no-call", "no-import", "not-inlined"}
+
+
+@dataclass
+class ExerciseResult:
+    exercise: Exercise
+    source: Source
+    verdicts: list[Verdict]
+    error: str | None = None  # one line: why it does not build or run
+    details: str = ""  # compiler output, panic trace, ... below the verdict
+    build: BuildResult | None = None
+    runs: list[RunMetrics] = field(default_factory=list)
+    starter_runs: list[RunMetrics] = field(default_factory=list)  # measured in this check
+    vet: list[Diagnostic] = field(default_factory=list)  # warnings, not failures
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(v.met for v in self.verdicts)
+
+    @property
+    def met_count(self) -> int:
+        return sum(v.met for v in self.verdicts)
+
+
+def run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> dict[str, str]:
+    env = {
+        "PINLAB_SECONDS": str(seconds if seconds is not None else ex.scenario.seconds),
+        "PINLAB_DEVICE_STATS": str(workdir / f"devices-{label}.bin"),
+        "PINLAB_EXERCISE": ex.id,
+    }
+    env.update(ex.scenario.env)
+    return env
+
+
+class ScenarioRunner:
+    """Runs built programs of one exercise under its scenario, each an event
+    stream; shared by a check and a compare run."""
+
+    def __init__(
+        self,
+        ex: Exercise,
+        tc: Toolchain,
+        emit: Emit,
+        workdir: Path,
+        seconds: float | None,
+        timeout: float,
+        live: LiveDetail | None,
+    ) -> None:
+        self.ex, self.tc, self.emit, self.workdir = ex, tc, emit, workdir
+        self.seconds, self.timeout, self.live = seconds, timeout, live
+        self._rounds: dict[str, int] = {}
+
+    async def build(self, source: Source) -> BuildResult:
+        self.emit(Status("", f"building {source.label}"))
+        res = await build(self.ex, source, self.tc, self.workdir / source.kind)
+        self.emit(Built(source.label, res))
+        return res
+
+    async def run(self, binary: Path, label: str) -> RunMetrics:
+        emit, live = self.emit, self.live
+
+        def on_frame(t: float, frame: Frame) -> None:
+            if live is not None:
+                live.frame(label, frame)
+            if not isinstance(frame, Tick):
+                emit(FrameSeen(label, frame))
+
+        run = ProgramRun(
+            [str(binary)],
+            self.tc.env(run_env(self.ex, self.workdir, label, self.seconds)),
+            self.workdir,
+            self.timeout,
+            on_frame=on_frame,
+            on_threads=lambda s: emit(ThreadsCounted(label, s)),
+        )
+        self._rounds[label] = self._rounds.get(label, 0) + 1
+        await run.start()
+        if live is not None:
+            live.started(label, run)
+        emit(RunStarted(label, self._rounds[label]))
+        try:
+            metrics = distill(label, await run.wait())
+        finally:
+            if live is not None:
+                live.ended(label)
+        emit(RunEnded(label, metrics))
+        return metrics
+
+
+class ExerciseCheck:
+    """One check of one exercise from one source."""
+
+    def __init__(
+        self,
+        ex: Exercise,
+        source: Source,
+        tc: Toolchain,
+        emit: Emit = ignore,
+        seconds: float | None = None,
+        timeout: float | None = None,
+        live: LiveDetail | None = None,
+        references: References | None = None,
+        sequential: bool = True,
+    ) -> None:
+        self.ex, self.source, self.tc = ex, source, tc
+        self.sequential = sequential  # stop once the rounds settle (False: always scenario.rounds)
+        self.emit = emit
+        self.seconds = seconds
+        self.timeout = timeout or ex.scenario.timeout
+        self.live = live
+        self.references = references  # recent runs of each reference, kept by the caller
+
+    async def run(self) -> ExerciseResult:
+        t0 = time.monotonic()
+        workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-{self.ex.id}-", dir=paths.cache_dir()))
+        try:
+            runner = ScenarioRunner(
+                self.ex, self.tc, self.emit, workdir, self.seconds, self.timeout, self.live
+            )
+            result = await self._run(runner, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        result.seconds = time.monotonic() - t0
+        self.emit(CheckDone(self.source.label, result))
+        return result
+
+    def _judged(self, verdicts: dict[str, Verdict], v: Verdict) -> None:
+        verdicts[v.id] = v
+        self.emit(Judged(self.source.label, v))
+
+    async def _run(self, runner: ScenarioRunner, workdir: Path) -> ExerciseResult:
+        ex = self.ex
+        targets = list(ex.targets)
+        verdicts: dict[str, Verdict] = {}
+        result = ExerciseResult(ex, self.source, [])
+
+        def finish(error: str | None = None, details: str = "") -> ExerciseResult:
+            for t in targets:
+                verdicts.setdefault(t.id, not_measured(t, error or "not measured"))
+            result.verdicts = [verdicts[t.id] for t in targets]
+            if error is not None:
+                result.error, result.details = error, details
+            return result
+
+        # the static work runs beside the build: none of it is measured
+        static = [t for t in targets if t.kind in STATIC_KINDS]
+        graph_task = (
+            asyncio.create_task(call_graph(ex, self.source, self.tc, workdir / "calls"))
+            if any(t.kind in ("no-call", "no-import") for t in static)
+            else None
+        )
+        vet_task = (
+            asyncio.create_task(vet(ex, self.source, self.tc, workdir / "vet"))
+            if self.source.kind == "workspace"
+            else None
+        )
+        test_tasks = {
+            race: asyncio.create_task(
+                compile_tests(ex, self.source, self.tc, workdir / f"test-{race}", race)
+            )
+            for race in {bool(t.params.get("race")) for t in targets if t.kind == "go-test"}
+        }
+        try:
+            build_res = await runner.build(self.source)
+            result.build = build_res
+            if not build_res.ok:
+                diags = "\n".join(str(d) for d in build_res.diagnostics) or build_res.log
+                return finish(build_res.error, diags)
+            graph = await graph_task if graph_task else None
+            result.vet = await vet_task if vet_task else []
+            # nothing may compile while the scenario is measured
+            tests = {race: await task for race, task in test_tasks.items()}
+        finally:  # whatever was not awaited (a failed build, a cancel) is stopped
+            await _cancel(graph_task, vet_task, *test_tasks.values())
+
+        if static:
+            for t in static:
+                if t.kind == "no-call":
+                    assert graph is not None
+                    self._judged(verdicts, judge_no_call(t, graph, ex.editable))
+                elif t.kind == "no-import":
+                    assert graph is not None
+                    self._judged(verdicts, judge_no_import(t, graph, ex.editable))
+                else:
+                    self._judged(verdicts, judge_not_inlined(t, build_res))
+
+        measured = [t for t in targets if t.kind not in STATIC_KINDS and t.kind != "go-test"]
+        if measured:
+            error, details = await self._measure(runner, measured, build_res, result)
+            if error:
+                return finish(error, details)
+            for t in measured:
+                self._judged(verdicts, self._final(t, result))
+
+        for t in targets:
+            if t.kind == "go-test":
+                race = bool(t.params.get("race"))
+                self.emit(Status("", "the exercise's Go tests" + (" under -race" if race else "")))
+                res = await run_tests(ex, self.tc, tests[race], run=str(t.params.get("run", "")))
+                self._judged(verdicts, judge_go_test(t, res))
+                if not res.passed:
+                    result.details = (result.details + "\n" + res.output).strip()
+        return finish()
+
+    def _final(self, t: Target, result: ExerciseResult) -> Verdict:
+        if t.kind not in RATIO_KINDS:
+            return judge_measured(t, result.runs)
+        v = judge_ratio(t, self._ratios[t.id])
+        if v.status == INCONCLUSIVE:  # still inside the band after the last round
+            v = v.with_status(
+                MISSED,
+                f"inconclusive after {len(result.runs)} rounds ({v.detail}); counted as missed",
+            )
+        return v
+
+    async def _measure(
+        self,
+        runner: ScenarioRunner,
+        measured: list[Target],
+        mine: BuildResult,
+        result: ExerciseResult,
+    ) -> tuple[str | None, str]:
+        """Rounds of the learner's program, each beside a run of every
+        reference a ratio target names (or that reference's fresh runs),
+        until every ratio target settles: two rounds agreeing outside the
+        dead band, at least scenario.rounds otherwise, more while
+        inconclusive, at most scenario.max_rounds."""
+        ex = self.ex
+        ratio = [t for t in measured if t.kind in RATIO_KINDS]
+        self._ratios: dict[str, list[float | None]] = {t.id: [] for t in ratio}
+        cached: dict[str, list[RunMetrics]] = {}
+        binaries: dict[str, Path] = {}
+        for name in dict.fromkeys(reference_of(t) for t in ratio):
+            fresh = self.references.get(name).fresh() if self.references else []
+            if len(fresh) >= ex.scenario.rounds:
+                cached[name] = fresh
+                continue
+            base = await runner.build(reference_source(ex, name))
+            if not base.ok or base.binary is None:
+                return f"the {name} does not build: {base.error}", base.log
+            binaries[name] = base.binary
+        assert mine.binary is not None
+        n = 0
+        while True:
+            n += 1
+            beside = f" (yours, then the {', '.join(binaries)})" if binaries else ""
+            self.emit(
+                Status(
+                    "",
+                    f"running the scenario, round {n}{beside}" if ratio else "running the scenario",
+                )
+            )
+            m = await runner.run(mine.binary, self.source.label)
+            result.runs.append(m)
+            if not m.ok:
+                return m.error, m.details
+            if not ratio:
+                return None, ""
+            refs = dict(cached)
+            for name, binary in binaries.items():
+                b = await runner.run(binary, name)
+                result.starter_runs.append(b)
+                if not b.ok:
+                    return f"the {name} failed: {b.error}", b.details
+                if self.references is not None:
+                    self.references.get(name).add(b)
+                refs[name] = [b]
+            for t in ratio:
+                r = round_ratio(t, m, refs[reference_of(t)])
+                self._ratios[t.id].append(r)
+                if r is not None:
+                    self.emit(RoundCompared(reference_of(t), t.id, n, r))
+            if self.sequential and all(settled(t, self._ratios[t.id]) for t in ratio):
+                return None, ""
+            if n < ex.scenario.rounds:
+                continue
+            unsure = any(judge_ratio(t, self._ratios[t.id]).status == INCONCLUSIVE for t in ratio)
+            if not unsure or n >= ex.scenario.max_rounds:
+                return None, ""
+
+
+def reference_of(t: Target) -> str:
+    """What a ratio target compares against: "starter" (the default),
+    "solution", or the name of one of the exercise's variants."""
+    return str(t.params.get("against", "starter"))
+
+
+def reference_source(ex: Exercise, name: str) -> Source:
+    if name in ("starter", "solution"):
+        return Source(name)
+    return Source.variant(ex.variant(name))
+
+
+async def _cancel(*tasks: asyncio.Task | None) -> None:
+    """Cancel work started beside the build that is no longer wanted (its
+    processes are killed by run_captured)."""
+    for task in tasks:
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+
+async def measure_references(
+    ex: Exercise, tc: Toolchain, references: References, seconds: float | None = None
+) -> bool:
+    """Runs of every reference the exercise's ratio targets name, until each
+    holds scenario.rounds fresh ones, or one more run of the stalest when all
+    do: the workshop calls it while the learner reads or edits, so that a
+    save need not measure the references beside their code. False when
+    nothing was needed."""
+    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if t.kind in RATIO_KINDS))
+    want = {n: ex.scenario.rounds - len(references.get(n).fresh()) for n in names}
+    if names and all(w <= 0 for w in want.values()):
+        stalest = max(names, key=lambda n: references.get(n).age() or 0.0)
+        if (references.get(stalest).age() or 0.0) < references.get(stalest).max_age / 2:
+            return False
+        want[stalest] = 1
+    workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-ref-{ex.id}-", dir=paths.cache_dir()))
+    try:
+        runner = ScenarioRunner(ex, tc, ignore, workdir, seconds, ex.scenario.timeout, None)
+        for name, runs in want.items():
+            if runs <= 0:
+                continue
+            base = await runner.build(reference_source(ex, name))
+            for _ in range(runs if base.binary is not None else 0):
+                assert base.binary is not None
+                m = await runner.run(base.binary, name)
+                if not m.ok:
+                    break
+                references.get(name).add(m)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return bool(names)
+
+
+async def check_all(
+    exercises: list[Exercise],
+    source_for: dict[str, Source],
+    tc: Toolchain,
+    emit: Emit = ignore,
+    seconds: float | None = None,
+    timeout: float | None = None,
+) -> list[ExerciseResult]:
+    """Exercises one after another: measurements must not share the CPUs."""
+    out = []
+    for ex in exercises:
+        check = ExerciseCheck(ex, source_for[ex.id], tc, emit, seconds, timeout)
+        out.append(await check.run())
+    return out

@@ -1,0 +1,94 @@
+"""Check results as text (a readable table), JSON or JUnit XML."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from workshop.engine.check import ExerciseResult
+from workshop.engine.verdict import MET
+
+
+def to_text(results: list[ExerciseResult], color: bool = False) -> str:
+    lines = []
+    for r in results:
+        head = "PASS" if r.passed else "FAIL"
+        lines.append(
+            f"{head}  {r.exercise.id}  ({r.source.label})  "
+            f"{r.met_count}/{len(r.verdicts)} targets met  [{r.seconds:.1f}s]"
+        )
+        if r.error:
+            lines.append(f"      {r.error}")
+            lines += [f"        {line}" for line in r.details.strip().splitlines()[:20]]
+        lines += [f"      vet: {d}" for d in r.vet]
+        for v in r.verdicts:
+            row = f"  {v.mark} {v.label:<44} {v.value_text():>12}  {v.limit_text():<12}"
+            shown = v.detail and v.detail != r.error
+            if shown and (v.status != MET or v.kind.endswith("ratio")):
+                row += f"  {v.detail}"
+            lines.append(row.rstrip())
+        lines.append("")
+    passed = sum(r.passed for r in results)
+    lines.append(f"{passed} passed, {len(results) - passed} failed")
+    return "\n".join(lines)
+
+
+def to_dict(results: list[ExerciseResult]) -> dict:
+    return {
+        "passed": all(r.passed for r in results),
+        "exercises": [
+            {
+                "id": r.exercise.id,
+                "source": r.source.label,
+                "passed": r.passed,
+                "error": r.error,
+                "details": r.details or None,
+                "vet": [str(d) for d in r.vet],
+                "seconds": round(r.seconds, 3),
+                "targets": [
+                    {
+                        "id": v.id,
+                        "label": v.label,
+                        "kind": v.kind,
+                        "met": v.met,
+                        "status": v.status,
+                        "value": v.value,
+                        "limit": v.limit,
+                        "comparison": v.comparison or None,
+                        "max": v.max,
+                        "min": v.min,
+                        "unit": v.unit,
+                        "detail": v.detail or None,
+                    }
+                    for v in r.verdicts
+                ],
+            }
+            for r in results
+        ],
+    }
+
+
+def to_json(results: list[ExerciseResult]) -> str:
+    return json.dumps(to_dict(results), indent=2)
+
+
+def to_junit(results: list[ExerciseResult]) -> str:
+    suites = ET.Element("testsuites", name="pinlab")
+    for r in results:
+        failures = sum(not v.met for v in r.verdicts)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=r.exercise.id,
+            tests=str(len(r.verdicts)),
+            failures=str(failures),
+            time=f"{r.seconds:.3f}",
+        )
+        for v in r.verdicts:
+            case = ET.SubElement(suite, "testcase", classname=r.exercise.id, name=v.id)
+            if not v.met:
+                limit = f" (limit {v.limit_text()})" if v.comparison else ""
+                msg = f"{v.status}: {v.value_text()}{limit}"
+                fail = ET.SubElement(case, "failure", message=msg)
+                fail.text = "\n".join(x for x in (r.error, v.detail, r.details) if x)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True)

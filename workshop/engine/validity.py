@@ -1,0 +1,46 @@
+"""What the validity matrix expects of each case: the starter misses at least
+one target, the solution meets all, a wrong learner variant is caught by the
+targets it names (or ends with the error it names), a right one passes.
+Shared by tests/test_validity.py and scripts/bench_check.py matrix."""
+
+from __future__ import annotations
+
+from workshop.engine.build import Source
+from workshop.engine.catalog import Exercise
+from workshop.engine.check import ExerciseResult
+from workshop.engine.verdict import MISSED
+
+
+def cases(ex: Exercise) -> list[Source]:
+    """Every source the matrix checks for an exercise."""
+    return [Source("starter"), Source("solution"), *(Source.variant(v) for v in ex.variants)]
+
+
+def problems(result: ExerciseResult) -> list[str]:
+    """Why this result is not what its case expects (empty: as expected)."""
+    src, ex = result.source, result.exercise
+    if src.kind == "starter":
+        return [] if not result.passed else ["the starter meets every target"]
+    if src.kind == "solution":
+        return [] if result.passed else [f"the solution misses: {result.error or _missed(result)}"]
+    v = ex.variant(src.name)
+    if not v.wrong:
+        return (
+            [] if result.passed else [f"a right answer misses: {result.error or _missed(result)}"]
+        )
+    if v.error:
+        if result.error is None or v.error not in result.error:
+            return [f"should end with an error containing {v.error!r}, got: {result.error}"]
+        return []
+    if result.error is not None:
+        return [f"ended in an error instead of a target: {result.error}"]
+    by_id = {x.id: x for x in result.verdicts}
+    return [
+        f"{t} not caught: {w.status} ({w.value} vs {w.limit}) {w.detail}"
+        for t in v.catches
+        if (w := by_id[t]).status != MISSED
+    ]
+
+
+def _missed(result: ExerciseResult) -> str:
+    return ", ".join(f"{v.id} ({v.status})" for v in result.verdicts if not v.met)
