@@ -7,8 +7,9 @@ import (
 	"pinlab/exercises/device"
 )
 
-// The driver (main.go, which you do not edit) defines pinned/unpinned, which
-// mark a long-lived pinned thread on pinlab's CPU map.
+// harness.Pinned(role) and harness.Unpinned() (package
+// pinlab/exercises/harness) mark a long-lived pinned thread on pinlab's CPU
+// map: call them in your worker after locking and before letting go.
 
 // Accelerator runs kernels on one simulated device. The device is
 // thread-affine, like a CUDA context: device.Init binds a context to the OS

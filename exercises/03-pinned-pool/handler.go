@@ -7,8 +7,9 @@ import (
 )
 
 // The driver (main.go, which you do not edit) defines kernelTime, how long
-// one kernel keeps a device busy, and pinned/unpinned, which mark a
-// long-lived pinned thread on pinlab's CPU map.
+// one kernel keeps a device busy. harness.Pinned(role) and harness.Unpinned()
+// (package pinlab/exercises/harness) mark a long-lived pinned thread on
+// pinlab's CPU map: call them in a worker after locking and before letting go.
 
 type result struct {
 	out int64

@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
-// The driver (main.go, which you do not edit) defines pinned/unpinned, which
-// mark a long-lived pinned thread on pinlab's CPU map.
+// harness.Pinned(role) and harness.Unpinned() (package
+// pinlab/exercises/harness) mark a long-lived pinned thread on pinlab's CPU
+// map: call them in your worker after locking and before letting go.
 
 // Accelerator runs kernels on one simulated device. The device is
 // thread-affine: its context lives on the OS thread that called device.Init.
@@ -53,14 +55,14 @@ func (a *Accelerator) loop(ready chan<- error) {
 		ready <- err
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", a.dev))
+	harness.Pinned(fmt.Sprintf("device %d worker", a.dev))
 	ready <- nil
 	for j := range a.jobs {
 		out, err := device.Compute(a.dev, j.work, j.input)
 		j.reply <- result{out, err}
 	}
 	err := device.Shutdown(a.dev)
-	unpinned()
+	harness.Unpinned()
 	a.done <- err
 }
 

@@ -7,11 +7,13 @@ import (
 	"sync/atomic"
 
 	"pinlab/exercises/device"
+	"pinlab/exercises/harness"
 )
 
 // The driver (main.go, which you do not edit) defines kernelTime, how long
-// one kernel keeps a device busy, and pinned/unpinned, which mark a
-// long-lived pinned thread on pinlab's CPU map.
+// one kernel keeps a device busy. harness.Pinned(role) and harness.Unpinned()
+// (package pinlab/exercises/harness) mark a long-lived pinned thread on
+// pinlab's CPU map: call them in a worker after locking and before letting go.
 
 type result struct {
 	out int64
@@ -69,14 +71,14 @@ func (p *pool) serve(dev int, ready chan<- error) {
 		}
 		return
 	}
-	pinned(fmt.Sprintf("device %d worker", dev))
+	harness.Pinned(fmt.Sprintf("device %d worker", dev))
 	ready <- nil
 	for j := range p.workers[dev] {
 		out, err := device.Compute(dev, kernelTime, j.req)
 		j.reply <- result{out, err}
 	}
 	_ = device.Shutdown(dev)
-	unpinned()
+	harness.Unpinned()
 }
 
 // Handle queues the request on the next worker, round robin, and waits for
