@@ -62,7 +62,7 @@ def _copy_01(tmp_path: Path) -> Path:
     [
         (lambda t: t.replace('kind = "no-call"', 'kind = "telepathy"'), "unknown kind 'telepathy'"),
         (lambda t: t.replace('id = "01-vestigial-pin"', 'id = "01-other"'), "match the folder"),
-        (lambda t: t.replace('id = "threads"', 'id = "throughput"'), "duplicate target ids"),
+        (lambda t: t.replace('id = "threads"', 'id = "not-inlined"'), "duplicate target ids"),
         (lambda t: t.replace('difficulty = "easy"', 'difficulty = "trivial"'), "difficulty"),
         (lambda t: t.replace('editable = ["compute.go"]', 'editable = ["gone.go"]'), "gone.go"),
         (lambda t: re.sub(r'(unit = "threads"\n)max = \d+\n', r"\1", t), "needs 'min' or 'max'"),
