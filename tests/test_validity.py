@@ -32,3 +32,13 @@ async def test_validity(ex_id: str, index: int, label: str, toolchain: Toolchain
         result = await ExerciseCheck(ex, source, toolchain).run()
         found = problems(result)
         assert not found, "\n".join(found) + "\n" + report.to_text([result])
+
+
+def test_every_exercise_has_its_variants() -> None:
+    """At least four wrong answers and two right-but-different ones each."""
+    short = {
+        ex.id: (sum(v.wrong for v in ex.variants), sum(not v.wrong for v in ex.variants))
+        for ex in CATALOG
+        if sum(v.wrong for v in ex.variants) < 4 or sum(not v.wrong for v in ex.variants) < 2
+    }
+    assert not short, f"exercises short of variants (wrong, right): {short}"
