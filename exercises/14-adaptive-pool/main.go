@@ -8,9 +8,9 @@
 //     how long the pool takes to open Max contexts.
 //  2. the measured load: 1 caller all the time, 16 during the first 200 ms
 //     of every 300 ms. The gaps are shorter than IdleAfter, so the pool
-//     should stay at Max; its p99 is compared with the solution's (at Max
-//     through the bursts, as a fixed pool of Max is) and with the starter's
-//     fixed pool of Min, side by side.
+//     should stay at Max; its p99 is compared with a fixed pool of Max (the
+//     learner variant fixed-max) and with the starter's fixed pool of Min,
+//     side by side.
 //  3. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
 //     callers at 2.2 x IdleAfter (a deep queue for one job's time, shorter
 //     than GrowAfter). At its end the driver counts the process's OS threads
