@@ -31,7 +31,7 @@ type body struct {
 	node    ast.Node // *ast.FuncDecl or *ast.FuncLit
 	handler bool     // its signature is func(http.ResponseWriter, *http.Request)
 	pins    []ast.Node
-	defers  int           // defer runtime.UnlockOSThread() statements
+	defers  int            // defer runtime.UnlockOSThread() statements
 	refs    []types.Object // functions of the package it names
 	lits    []*body        // literals it holds
 }
@@ -200,4 +200,3 @@ func isNamed(t types.Type, name string) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == name
 }
-
