@@ -1,7 +1,7 @@
 // Driver for exercise 20 (pristine: pinlab builds it from exercises/, so
 // edits in the workspace have no effect). There is no load to speak of: the
 // driver type-checks a held-out corpus (testdata/heldout, never in the
-// workspace), runs the learner's lockcheck.Analyzer over each of its
+// workspace), runs the learner's Analyzer over each of its
 // packages, and compares the diagnostics with the corpus's markers. A line's
 // markers ("// @pin", "// @reason") are blanked out before parsing, so the
 // analyzer never sees them; each marker is one diagnostic expected on its
@@ -26,84 +26,83 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"pinlab/exercises/20-audit-analyzer/lockcheck"
 	"pinlab/exercises/harness"
 )
 
 //go:embed testdata/heldout testdata/stubs
-var corpus embed.FS
+var heldoutFS embed.FS
 
-// markers are a line's expected diagnostics, at its end.
-var markers = regexp.MustCompile(`//( @(pin|reason))+\s*$`)
+// heldoutMarkers are a line's expected diagnostics, at its end.
+var heldoutMarkers = regexp.MustCompile(`//( @(pin|reason))+\s*$`)
 
-// typeGroup is the part of the corpus that only type information gets right.
-var typeGroups = map[string]bool{"types": true, "dot": true}
+// heldoutTypeGroups are the part of the corpus that only type information gets right.
+var heldoutTypeGroups = map[string]bool{"types": true, "dot": true}
 
-type lineKey struct {
+type heldoutLine struct {
 	file string
 	line int
 }
 
-type tally struct{ want, found, hit int }
+type heldoutTally struct{ want, found, hit int }
 
 func main() {
 	h := harness.Start("20-audit-analyzer")
-	groups, err := fs.ReadDir(corpus, "testdata/heldout")
+	groups, err := fs.ReadDir(heldoutFS, "testdata/heldout")
 	if err != nil {
 		h.Fail("corpus: %v", err)
 	}
-	var all, typed tally
+	var all, typed heldoutTally
 	for _, g := range groups {
-		t, err := judge(g.Name())
+		t, err := heldoutJudge(g.Name())
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "held-out %s: %v\n", g.Name(), err)
 		}
 		fmt.Fprintf(os.Stderr, "held-out %-9s %2d expected, %2d found, %2d missed, %2d false\n",
 			g.Name(), t.want, t.found, t.want-t.hit, t.found-t.hit)
 		all.add(t)
-		if typeGroups[g.Name()] {
+		if heldoutTypeGroups[g.Name()] {
 			typed.add(t)
 		}
 	}
 	// A token load, so that the run has the phases pinlab expects.
 	h.Load(harness.Profile{Workers: 1, Duration: 50 * time.Millisecond, MaxCalls: 1}, func(int) error { return nil })
 	h.Info("heldout_expected", float64(all.want))
-	h.Info("heldout_recall", percent(all.hit, all.want))
-	h.Info("heldout_precision", percent(all.hit, all.found))
+	h.Info("heldout_recall", heldoutPercent(all.hit, all.want))
+	h.Info("heldout_precision", heldoutPercent(all.hit, all.found))
 	h.Info("types_wrong", float64(typed.want+typed.found-2*typed.hit))
 	h.Done()
 }
 
-func (t *tally) add(o tally) { t.want += o.want; t.found += o.found; t.hit += o.hit }
+func (t *heldoutTally) add(o heldoutTally) { t.want += o.want; t.found += o.found; t.hit += o.hit }
 
-func percent(a, b int) float64 {
+func heldoutPercent(a, b int) float64 {
 	if b == 0 {
 		return 100
 	}
 	return 100 * float64(a) / float64(b)
 }
 
-// judge runs the analyzer over one package of the corpus. A package the
+// heldoutJudge runs the analyzer over one package of the corpus. A package the
 // analyzer fails on counts every expected diagnostic as missed.
-func judge(group string) (t tally, err error) {
+func heldoutJudge(group string) (t heldoutTally, err error) {
 	fset := token.NewFileSet()
-	want := map[lineKey]int{}
+	want := map[heldoutLine]int{}
 	var files []*ast.File
 	dir := path.Join("testdata/heldout", group)
-	entries, err := fs.ReadDir(corpus, dir)
+	entries, err := fs.ReadDir(heldoutFS, dir)
 	if err != nil {
 		return t, err
 	}
 	for _, e := range entries {
-		src, err := corpus.ReadFile(path.Join(dir, e.Name()))
+		src, err := heldoutFS.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
 			return t, err
 		}
 		lines := strings.Split(string(src), "\n")
 		for i, ln := range lines {
-			if m := markers.FindStringIndex(ln); m != nil {
+			if m := heldoutMarkers.FindStringIndex(ln); m != nil {
 				n := strings.Count(ln[m[0]:], "@")
-				want[lineKey{e.Name(), i + 1}] += n
+				want[heldoutLine{e.Name(), i + 1}] += n
 				t.want += n
 				lines[i] = ln[:m[0]] + strings.Repeat(" ", m[1]-m[0])
 			}
@@ -114,13 +113,13 @@ func judge(group string) (t tally, err error) {
 		}
 		files = append(files, f)
 	}
-	found, err := analyse(fset, group, files)
+	found, err := heldoutAnalyse(fset, group, files)
 	if err != nil {
 		return t, err
 	}
 	for _, d := range found {
 		p := fset.Position(d.Pos)
-		k := lineKey{p.Filename, p.Line}
+		k := heldoutLine{p.Filename, p.Line}
 		t.found++
 		if want[k] > 0 {
 			want[k]--
@@ -130,9 +129,9 @@ func judge(group string) (t tally, err error) {
 	return t, nil
 }
 
-// analyse type-checks the files and runs lockcheck.Analyzer (and what it
+// heldoutAnalyse type-checks the files and runs Analyzer (and what it
 // requires) over them, as a vet tool would.
-func analyse(fset *token.FileSet, name string, files []*ast.File) (diags []analysis.Diagnostic, err error) {
+func heldoutAnalyse(fset *token.FileSet, name string, files []*ast.File) (diags []analysis.Diagnostic, err error) {
 	info := &types.Info{
 		Types:        map[ast.Expr]types.TypeAndValue{},
 		Instances:    map[*ast.Ident]types.Instance{},
@@ -143,7 +142,7 @@ func analyse(fset *token.FileSet, name string, files []*ast.File) (diags []analy
 		Scopes:       map[ast.Node]*types.Scope{},
 		FileVersions: map[*ast.File]string{},
 	}
-	conf := types.Config{Importer: &stubs{fset: fset, pkgs: map[string]*types.Package{}}, GoVersion: "go1.24"}
+	conf := types.Config{Importer: &heldoutStubs{fset: fset, pkgs: map[string]*types.Package{}}, GoVersion: "go1.24"}
 	pkg, err := conf.Check("corpus/"+name, fset, files, info)
 	if err != nil {
 		return nil, fmt.Errorf("type-checking the corpus: %v", err)
@@ -176,7 +175,7 @@ func analyse(fset *token.FileSet, name string, files []*ast.File) (diags []analy
 			TypesSizes: types.SizesFor("gc", "amd64"),
 			ResultOf:   resultOf,
 			Report: func(d analysis.Diagnostic) {
-				if a == lockcheck.Analyzer {
+				if a == Analyzer {
 					diags = append(diags, d)
 				}
 			},
@@ -195,33 +194,33 @@ func analyse(fset *token.FileSet, name string, files []*ast.File) (diags []analy
 		results[a] = res
 		return nil
 	}
-	if err := analysis.Validate([]*analysis.Analyzer{lockcheck.Analyzer}); err != nil {
+	if err := analysis.Validate([]*analysis.Analyzer{Analyzer}); err != nil {
 		return nil, err
 	}
-	err = runOne(lockcheck.Analyzer)
+	err = runOne(Analyzer)
 	sort.Slice(diags, func(i, j int) bool { return diags[i].Pos < diags[j].Pos })
 	return diags, err
 }
 
-// stubs imports runtime and net/http from testdata/stubs, under their real
+// heldoutStubs imports runtime and net/http from testdata/stubs, under their real
 // paths.
-type stubs struct {
+type heldoutStubs struct {
 	fset *token.FileSet
 	pkgs map[string]*types.Package
 }
 
-func (s *stubs) Import(p string) (*types.Package, error) {
+func (s *heldoutStubs) Import(p string) (*types.Package, error) {
 	if pkg := s.pkgs[p]; pkg != nil {
 		return pkg, nil
 	}
 	dir := path.Join("testdata/stubs", p)
-	entries, err := fs.ReadDir(corpus, dir)
+	entries, err := fs.ReadDir(heldoutFS, dir)
 	if err != nil {
 		return nil, fmt.Errorf("the corpus imports only runtime and net/http, not %s", p)
 	}
 	var files []*ast.File
 	for _, e := range entries {
-		src, err := corpus.ReadFile(path.Join(dir, e.Name()))
+		src, err := heldoutFS.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}

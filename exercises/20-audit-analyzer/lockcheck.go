@@ -7,7 +7,7 @@
 // held-out corpus it does not show you, and as go vet's tool over exercise
 // 13's starter. `cd exercises && go test ./20-audit-analyzer/` runs the first
 // and the last on pinlab's copy of this file (the starter), not on yours.
-package lockcheck
+package main
 
 import (
 	"go/ast"

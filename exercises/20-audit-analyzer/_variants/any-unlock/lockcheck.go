@@ -3,7 +3,7 @@
 // and wherever the pin has no deferred runtime.UnlockOSThread in the same
 // body. A line that carries "// lockosthread:allow <reason>" is exempt; the
 // directive without a reason is reported.
-package lockcheck
+package main
 
 import (
 	"go/ast"
@@ -43,7 +43,7 @@ func run(pass *analysis.Pass) (any, error) {
 	var stack []*body
 
 	ins.Nodes([]ast.Node{
-		(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.Ident)(nil), (*ast.DeferStmt)(nil),
+		(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.Ident)(nil), (*ast.CallExpr)(nil),
 	}, func(n ast.Node, push bool) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl, *ast.FuncLit:
@@ -70,8 +70,8 @@ func run(pass *analysis.Pass) (any, error) {
 			b.handler = isHandlerSig(sig)
 			bodies[n] = b
 			stack = append(stack, b)
-		case *ast.DeferStmt:
-			if push && len(stack) > 0 && isRuntimeFunc(pass.TypesInfo, n.Call.Fun, "UnlockOSThread") {
+		case *ast.CallExpr:
+			if push && len(stack) > 0 && isRuntimeFunc(pass.TypesInfo, n.Fun, "UnlockOSThread") {
 				stack[len(stack)-1].defers++
 			}
 		case *ast.Ident:
