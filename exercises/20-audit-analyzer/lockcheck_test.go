@@ -63,12 +63,12 @@ func testVetExercise13(t *testing.T) {
 	for _, line := range strings.Split(string(out), "\n") {
 		if m := heldoutVetLine.FindStringSubmatch(line); m != nil {
 			found[m[1]+":"+m[2]]++
+			t.Logf("%s:%s: %s", m[1], m[2], m[3])
 		}
 	}
 	if err != nil && len(found) == 0 {
 		t.Fatalf("go vet -vettool found nothing and failed: %v\n%s", err, out)
 	}
-	t.Logf("go vet -vettool=lockcheck: %d findings", len(found))
 	pins := heldoutPins(t)
 	var missed, extra []string
 	for site, class := range pins {
