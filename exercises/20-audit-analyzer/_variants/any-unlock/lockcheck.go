@@ -28,8 +28,7 @@ const directive = "lockosthread:allow"
 // body is one function body: a declaration or a literal. Nested literals are
 // bodies of their own, referenced by the body that holds them.
 type body struct {
-	node    ast.Node // *ast.FuncDecl or *ast.FuncLit
-	handler bool     // its signature is func(http.ResponseWriter, *http.Request)
+	handler bool // its signature is func(http.ResponseWriter, *http.Request)
 	pins    []ast.Node
 	defers  int            // defer runtime.UnlockOSThread() statements
 	refs    []types.Object // functions of the package it names
@@ -51,7 +50,7 @@ func run(pass *analysis.Pass) (any, error) {
 				stack = stack[:len(stack)-1]
 				return true
 			}
-			b := &body{node: n}
+			b := &body{}
 			var sig *types.Signature
 			if d, ok := n.(*ast.FuncDecl); ok {
 				if d.Body == nil {
