@@ -1,4 +1,6 @@
-// Package lockcheck is the team's first cut at a pinning check: it reports
+package main
+
+// lockcheck.go is the team's first cut at a pinning check: it reports
 // runtime.LockOSThread in functions declared with an HTTP handler's
 // parameters. Make it the check the README asks for.
 //
@@ -7,7 +9,10 @@
 // held-out corpus it does not show you, and as go vet's tool over exercise
 // 13's starter. `cd exercises && go test ./20-audit-analyzer/` runs the first
 // and the last on pinlab's copy of this file (the starter), not on yours.
-package main
+//
+// The driver (main.go) and the tests (lockcheck_test.go), not in your
+// workspace, are in this package too: apart from main, their names begin
+// with heldout, test or Test.
 
 import (
 	"go/ast"

@@ -1,9 +1,10 @@
-// Package lockcheck reports runtime.LockOSThread where a service should not
+package main
+
+// lockcheck reports runtime.LockOSThread where a service should not
 // pin: in an HTTP handler, in a function a handler of the package reaches,
 // and wherever the pin has no deferred runtime.UnlockOSThread in the same
 // body. A line that carries "// lockosthread:allow <reason>" is exempt; the
 // directive without a reason is reported.
-package main
 
 import (
 	"go/ast"
