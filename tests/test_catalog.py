@@ -92,3 +92,25 @@ def test_duplicate_numbers_are_rejected(tmp_path: Path) -> None:
     m.write_text(m.read_text().replace('id = "01-vestigial-pin"', 'id = "01-twin"'))
     with pytest.raises(CatalogError, match="used twice"):
         load_catalog(tmp_path)
+
+
+def test_a_variant_may_change_an_editable_file_below_the_exercise(tmp_path: Path) -> None:
+    ex_dir = _copy_01(tmp_path)
+    manifest = ex_dir / "manifest.toml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            'editable = ["compute.go"]', 'editable = ["compute.go", "sub/extra.go"]'
+        )
+    )
+    for folder, body in ((ex_dir, "// starter\n"), (ex_dir / "_solution", "// solution\n")):
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "extra.go").write_text("package sub\n" + body)
+    variant = ex_dir / "_variants" / "nested"
+    (variant / "sub").mkdir(parents=True)
+    (variant / "variant.toml").write_text('expect = "pass"\nwhy = "changes a file below"\n')
+    (variant / "sub" / "extra.go").write_text("package sub\n// variant\n")
+    ex = load_exercise(ex_dir)
+    assert any(v.name == "nested" for v in ex.variants)
+    (variant / "sub" / "stray.go").write_text("package sub\n")
+    with pytest.raises(CatalogError, match="sub/stray.go"):
+        load_exercise(ex_dir)

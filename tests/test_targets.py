@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workshop.engine.build import selected
 from workshop.engine.catalog import Target
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.targets import judge_measured, judge_ratio, round_ratio, settled, verdict
@@ -116,3 +117,12 @@ def test_info_with_a_min_and_a_max_wants_the_value_between() -> None:
     assert one.status == MISSED and one.value == 1.0
     big = judge_measured(pool, [run(infos={"workers": 9.0})])
     assert big.status == MISSED and big.value == 9.0
+
+
+def test_a_run_pattern_selects_the_top_level_tests_it_names() -> None:
+    tests = {"TestPool", "TestPoolClose", "TestLockcheck", "TestOther"}
+    assert selected(tests, "") == tests
+    assert selected(tests, "TestLockcheck/cases") == {"TestLockcheck"}
+    assert selected(tests, "^TestPool$") == {"TestPool"}
+    assert selected(tests, "Pool") == {"TestPool", "TestPoolClose"}
+    assert selected(tests, "(TestOther|TestPool$)/x/y") == {"TestOther", "TestPool"}

@@ -175,7 +175,12 @@ def _variants(
             raise CatalogError(f"{where}: a wrong variant names what catches it (catches, error)")
         if unknown := [c for c in catches if c not in ids]:
             raise CatalogError(f"{where}: no target {unknown} in the manifest")
-        files = {f.name for f in d.iterdir() if f.name != "variant.toml"}
+        # editable files may sit in packages below the exercise ("store/store.go")
+        files = {
+            f.relative_to(d).as_posix()
+            for f in d.rglob("*")
+            if f.is_file() and f.name != "variant.toml"
+        }
         if stray := sorted(files - set(editable)):
             raise CatalogError(f"{where}: {stray} are not editable files of the exercise")
         if not files:

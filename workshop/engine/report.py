@@ -65,8 +65,7 @@ def to_dict(results: list[ExerciseResult]) -> dict:
                 # what each run of the code reported, judged or not (the seed and
                 # the scenario's varied parameters, vary_*, reproduce a run)
                 "runs": [
-                    {"ok": m.ok, "seed": m.seed, "calls": m.calls, "info": m.infos}
-                    for m in r.runs
+                    {"ok": m.ok, "seed": m.seed, "calls": m.calls, "info": m.infos} for m in r.runs
                 ],
             }
             for r in results
