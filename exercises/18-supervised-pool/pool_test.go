@@ -11,8 +11,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -116,7 +114,7 @@ func TestFailingWorkerReplacedOnFreshThread(t *testing.T) {
 	if now == old {
 		t.Errorf("device %d's context was initialised again on the same thread %d", dev, old)
 	}
-	if _, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", old)); err == nil {
+	if threadAlive(old) {
 		t.Errorf("thread %d, corrupt, is still alive", old)
 	}
 }
