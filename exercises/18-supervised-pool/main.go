@@ -68,6 +68,7 @@ var (
 	refused     atomic.Int64
 	refusedLate atomic.Int64
 	lateErrors  atomic.Int64
+	servedLate  atomic.Int64
 	refusalNs   [1 << 16]atomic.Int64 // latency of each refused call
 	callSince   [callers]atomic.Int64 // unix ns the caller's call began, 0 when idle
 	initsAt     [3]atomic.Uint64      // device inits since the start when each stage began
@@ -122,6 +123,9 @@ func main() {
 			if r.Device < 0 || r.Device >= ndev || r.Value != device.Expected(r.Device, in) {
 				return h.WrongAnswer(fmt.Sprintf("Submit(%d) gave device %d, value %d", in, r.Device, r.Value))
 			}
+			if st == late {
+				servedLate.Add(1)
+			}
 		case errors.Is(err, ErrUnavailable):
 			if n := refused.Add(1) - 1; n < int64(len(refusalNs)) {
 				refusalNs[n].Store(took.Nanoseconds())
@@ -155,6 +159,7 @@ func main() {
 	h.Info("refused", float64(refused.Load()))
 	h.Info("refused_late", float64(refusedLate.Load()))
 	h.Info("late_errors", float64(lateErrors.Load()))
+	h.Info("served_late", float64(servedLate.Load()))
 	h.Info("refusal_p99_jobs", p99)
 	h.Info("threads_corrupted", float64(corrupted.Load()))
 

@@ -144,7 +144,9 @@ func (p *Pool) worker(dev int, ready chan<- error) {
 	} else {
 		if _, err := p.run(dev, probeInput); err != nil {
 			device.Shutdown(dev)
-			p.replace(dev) // still failed: another fresh thread, later
+			harness.Unpinned()
+			runtime.UnlockOSThread() // give the thread back
+			p.replace(dev)
 			return
 		}
 		p.mu.Lock()
