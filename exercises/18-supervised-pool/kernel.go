@@ -22,7 +22,7 @@ const (
 	jobWork = 2 * time.Millisecond
 	// faultLimit and faultWindow: a worker whose jobs panicked more than
 	// faultLimit times within faultWindow is failing (in production: more
-	// than 3 in 60 s; scaled down a hundredfold for a run of 1.6 s).
+	// than 3 in 60 s; scaled down a hundredfold for a run of 2 s).
 	faultLimit  = 3
 	faultWindow = 600 * time.Millisecond
 	// probeInput is the input of a health probe: kernel(dev, probeInput)

@@ -1,7 +1,7 @@
 // Driver for exercise 18 (pristine: pinlab builds it from exercises/, so
 // edits in the workspace have no effect).
 //
-// Four callers submit 2 ms jobs for 1.6 s, each with a 1 s deadline,
+// Four callers submit 2 ms jobs for 2 s, each with a 1 s deadline,
 // and every answer is checked against the device that gave it. Faults come
 // on a schedule drawn from the run's seed (PINLAB_SEED replays a run):
 //
@@ -38,7 +38,7 @@ import (
 
 const (
 	callers   = 4
-	loadTime  = 1600 * time.Millisecond
+	loadTime  = 2 * time.Second
 	callBound = time.Second // every call's deadline
 	// refusedPause is how long a refused caller waits before its next call,
 	// as a client backing off would.
