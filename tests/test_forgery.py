@@ -200,6 +200,16 @@ def test_the_grammar_and_the_witness_on_their_own() -> None:
         "info 'k' reported twice"
     ]
     assert stream_problems([*ok, (1.2, Info(1.2, "late", 0))]) == ["a info frame after the result"]
+    # a driver's own phase (exercise 12's backlog) after a teardown, then a load
+    own = [(0.95, Phase(0.95, "backlog")), (0.96, Phase(0.96, "load"))]
+    own += [(0.97, LoadDone(0.97, 1, 0, 1, 0, "")), (0.98, Phase(0.98, "teardown"))]
+    assert stream_problems([*ok[:-2], *own, *ok[-2:]]) == []
+    # but never inside a load, and the harness's phases keep their order
+    assert stream_problems([*ok[:5], (0.45, Phase(0.45, "backlog")), *ok[5:]])[0] == (
+        "phase 'backlog' after 'load'"
+    )
+    twice = [*ok[:-2], (0.95, Phase(0.95, "teardown")), *ok[-2:]]
+    assert stream_problems(twice) == ["phase 'teardown' after 'teardown'"]
 
     from probes.devices import DeviceStats
 

@@ -55,7 +55,6 @@ func main() {
 	h.Info("peak_busy_devices", float64(stopBusySampling()))
 	h.Info("context_threads", float64(contextThreads()))
 
-	h.Phase("teardown")
 	device.SetInitTime(stopInitTime)
 	Stop()
 	device.ReportSince(h, before)
