@@ -42,3 +42,28 @@ def test_every_exercise_has_its_variants() -> None:
         if sum(v.wrong for v in ex.variants) < 4 or sum(not v.wrong for v in ex.variants) < 2
     }
     assert not short, f"exercises short of variants (wrong, right): {short}"
+
+
+def test_a_catch_may_name_two_targets_one_of_which_must_miss() -> None:
+    from dataclasses import replace
+
+    from workshop.engine.build import Source
+    from workshop.engine.catalog import Variant
+    from workshop.engine.check import ExerciseResult
+    from workshop.engine.verdict import MET, MISSED, Verdict
+
+    ex = CATALOG[0]
+    a, b = ex.targets[0].id, ex.targets[1].id
+    variant = Variant("either", "miss", "test", (f"{a}|{b}",), ex.directory)
+    ex = replace(ex, variants=(variant,))
+
+    def result(a_status: str, b_status: str) -> ExerciseResult:
+        verdicts = [
+            Verdict(a, "a", "info", MET if a_status == "met" else MISSED, 0.0, ""),
+            Verdict(b, "b", "info", MET if b_status == "met" else MISSED, 0.0, ""),
+        ]
+        return ExerciseResult(ex, Source("variant", ex.directory, "either"), verdicts)
+
+    assert problems(result("met", "missed")) == []
+    assert problems(result("missed", "met")) == []
+    assert problems(result("met", "met"))[0].startswith(f"{a}|{b} not caught")

@@ -35,11 +35,13 @@ def problems(result: ExerciseResult) -> list[str]:
     if result.error is not None:
         return [f"ended in an error instead of a target: {result.error}"]
     by_id = {x.id: x for x in result.verdicts}
-    return [
-        f"{t} not caught: {w.status} ({w.value} vs {w.limit}) {w.detail}"
-        for t in v.catches
-        if (w := by_id[t]).status != MISSED
-    ]
+    out = []
+    for catch in v.catches:
+        ws = [by_id[t] for t in catch.split("|")]
+        if not any(w.status == MISSED for w in ws):
+            said = "; ".join(f"{w.id} {w.status} ({w.value} vs {w.limit}) {w.detail}" for w in ws)
+            out.append(f"{catch} not caught: {said}")
+    return out
 
 
 def _missed(result: ExerciseResult) -> str:
