@@ -10,8 +10,8 @@
 .venv/bin/python scripts/bench_check.py verdict [--repeat 3] [EX ...]
     save -> full verdict, as the workshop judges a save, for each exercise
     (default 01-12), in two ways side by side on one machine state: "before",
-    interleaved fixed rounds of yours and the starter (the engine before the
-    redesign); "after", the starter's recent runs measured while the learner
+    3 interleaved fixed rounds of yours and the starter for ratio targets (the
+    engine before the redesign); "after", the starter's recent runs measured while the learner
     reads (not timed) and a sequential stopping rule. Each save appends a
     comment to the solution so that go build really compiles. Prints the
     median seconds, the ratio, and how many verdicts were wrong (the solution
@@ -34,6 +34,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workshop.engine.catalog import Exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 PINLAB = [sys.executable, "-m", "workshop.cli"]
@@ -95,6 +99,19 @@ def suite(ids: list[str]) -> None:
     print(f"pinlab check {' '.join(ids)} --against solution: {t:.1f} s")
 
 
+def before_engine(ex: Exercise) -> Exercise:
+    """The exercise as the engine before the redesign ran it: every ratio
+    target measured in 3 interleaved rounds (the old default), whatever the
+    manifest asks of the sequential rule now."""
+    from dataclasses import replace
+
+    from workshop.engine.catalog import RATIO_KINDS
+
+    if not any(t.kind in RATIO_KINDS for t in ex.targets):
+        return ex
+    return replace(ex, scenario=replace(ex.scenario, rounds=max(3, ex.scenario.rounds)))
+
+
 def verdict(repeat: int, ids: list[str]) -> None:
     from workshop.engine.build import Source
     from workshop.engine.catalog import load_catalog, resolve
@@ -122,9 +139,12 @@ def verdict(repeat: int, ids: list[str]) -> None:
                         asyncio.run(measure_references(ex, tc, references))
                     for name in ex.editable:  # a save: the solution, edited
                         text = ex.solution_file(name).read_text()
-                        (ws / name).write_text(text + f"\n// save {i} {mode} {time.time_ns()}\n")
+                        mark = "//" if name.endswith(".go") else "#"  # rules files are YAML
+                        (ws / name).write_text(
+                            text + f"\n{mark} save {i} {mode} {time.time_ns()}\n"
+                        )
                     check = ExerciseCheck(
-                        ex,
+                        ex if mode == "after" else before_engine(ex),
                         Source("workspace", ws),
                         tc,
                         references=references if mode == "after" else None,
@@ -134,6 +154,9 @@ def verdict(repeat: int, ids: list[str]) -> None:
                     times[mode].append(r.seconds)
                     rounds[mode].append(len(r.runs))
                     wrong[mode] += not r.passed
+                    if not r.passed:
+                        missed = [v.id for v in r.verdicts if not v.met]
+                        print(f"  ({ex.id}, {mode}: the solution missed {missed} {r.error or ''})")
             med = {m: statistics.median(v) for m, v in times.items()}
             for m in med:
                 totals[m] += med[m]
