@@ -125,8 +125,12 @@ func (s *Session) baseline() {
 	}
 	wg.Wait()
 	runtime.GC()
-	time.Sleep(envDuration("PINLAB_BASELINE_MS", time.Millisecond, 300*time.Millisecond))
+	idle := envDuration("PINLAB_BASELINE_MS", time.Millisecond, 60*time.Millisecond)
+	time.Sleep(idle / 2)
 	s.out.sendWait(&Baseline{Head: s.head("baseline"), Threads: SelfThreads()})
+	// pinlab counts the threads from outside as this frame arrives: stay
+	// idle a little longer, so that its count is still the idle one
+	time.Sleep(idle / 2)
 }
 
 func spin(d time.Duration) {

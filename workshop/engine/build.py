@@ -126,6 +126,17 @@ def _missing(ex: Exercise, source: Source) -> str | None:
     return None
 
 
+# no DWARF: the link is a third shorter, and panics and race reports are
+# still symbolised (they read the pcln table, which -w keeps)
+LDFLAGS = "-ldflags=-w"
+
+
+def race_env() -> dict[str, str]:
+    """A -race binary sleeps 1 s at exit by default (atexit_sleep_ms), for
+    reports from threads still running: a test binary's threads are done."""
+    return {"GORACE": f"{os.environ.get('GORACE', '')} atexit_sleep_ms=0".strip()}
+
+
 async def build(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> BuildResult:
     """go build with -gcflags=-m (inlining decisions come free with the build)."""
     t0 = time.monotonic()
@@ -139,6 +150,7 @@ async def build(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> B
         "-overlay",
         str(overlay),
         "-gcflags=-m",
+        LDFLAGS,
         "-o",
         str(binary),
         f"./{ex.id}",
@@ -219,7 +231,7 @@ async def compile_tests(
         return TestBinary(None, 0.0, missing)
     overlay = write_overlay(ex, source, out_dir / "overlay-test.json")
     binary = out_dir / ("tests-race" if race else "tests")
-    argv = [tc.go, "test", "-c", "-o", str(binary), "-overlay", str(overlay)]
+    argv = [tc.go, "test", "-c", LDFLAGS, "-o", str(binary), "-overlay", str(overlay)]
     if race:
         argv.append("-race")
     argv.append(f"./{ex.id}")
@@ -264,7 +276,7 @@ async def run_tests(
     argv += ["-test.count=1", f"-test.timeout={int(timeout * 0.8)}s"]
     if run:
         argv.append(f"-test.run={run}")
-    res = await run_captured(argv, cwd=ex.directory, env=tc.env(), timeout=timeout)
+    res = await run_captured(argv, cwd=ex.directory, env=tc.env(race_env()), timeout=timeout)
     failed: list[str] = []
     ran: set[str] = set()
     text: list[str] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from probes.churn import NsinitReport
 from probes.devices import read_devices
-from probes.frames import Frame, Phase, decode
+from probes.frames import Baseline, Frame, Phase, decode
 from probes.namespace import descendants, namespace_prefix, nsinit_binary, program_below
 from probes.threads import thread_count
 from workshop.engine import paths
@@ -231,6 +231,10 @@ class ProgramRun:
             if isinstance(frame, Phase):
                 self.phase = frame.name
             self.result.frames.append((now, frame))
+            if isinstance(frame, Baseline):
+                # the idle count from outside, now: the harness idles only a
+                # moment after this frame, shorter than the sampling interval
+                self._count_threads()
             if self.on_frame:
                 self.on_frame(now, frame)
 
@@ -255,19 +259,24 @@ class ProgramRun:
         assert self._proc is not None
         return program_below(self._proc.pid)
 
+    def _count_threads(self) -> None:
+        if self.pid is None:
+            self.pid = self._find_program_pid()
+        if self.pid is None:
+            return
+        n = thread_count(self.pid)
+        if n is None:
+            return
+        s = ThreadSample(time.monotonic() - self._t0, n, self.phase)
+        self.result.threads.append(s)
+        if self.on_threads:
+            self.on_threads(s)
+        if n > THREAD_LIMIT:
+            self.kill(f"thread bomb: more than {THREAD_LIMIT} OS threads")
+
     async def _sample(self) -> None:
         while True:
-            if self.pid is None:
-                self.pid = self._find_program_pid()
-            if self.pid is not None:
-                n = thread_count(self.pid)
-                if n is not None:
-                    s = ThreadSample(time.monotonic() - self._t0, n, self.phase)
-                    self.result.threads.append(s)
-                    if self.on_threads:
-                        self.on_threads(s)
-                    if n > THREAD_LIMIT:
-                        self.kill(f"thread bomb: more than {THREAD_LIMIT} OS threads")
+            self._count_threads()
             if self._device_file:
                 self._witness_devices()
             await asyncio.sleep(self.sample_interval if self.pid else 0.005)
