@@ -7,15 +7,18 @@
     of the same scenario (3 rounds of each), side by side, median of repeats.
 .venv/bin/python scripts/bench_check.py suite [EX ...]
     wall time of `pinlab check EX... --against solution` (default 1 2 3 4 5).
-.venv/bin/python scripts/bench_check.py verdict [--repeat 3] [EX ...]
-    save -> full verdict, as the workshop judges a save, for each exercise
-    (default 01-12), in two ways side by side on one machine state: "before",
-    3 interleaved fixed rounds of yours and the starter for ratio targets (the
-    engine before the redesign); "after", the starter's recent runs measured while the learner
-    reads (not timed) and a sequential stopping rule. Each save appends a
-    comment to the solution so that go build really compiles. Prints the
-    median seconds, the ratio, and how many verdicts were wrong (the solution
-    must pass; the starter, checked the same way, must not).
+.venv/bin/python scripts/bench_check.py verdict [--repeat 3] [--at-issue REV] [EX ...]
+    save -> full verdict (the last target judged; go vet's warnings follow),
+    as the workshop judges a save, for each exercise (default 01-12), side
+    by side on one machine state: "before", 3 interleaved fixed rounds of
+    yours and the starter for ratio targets (the engine before the redesign);
+    "after", the starter's recent runs measured while the learner reads (not
+    timed) and a sequential stopping rule; with --at-issue REV, also the
+    workshop of commit REV (the engine and exercises when issue 9 was filed:
+    31de2b8) judging the same save, run from a git worktree of it. Each save
+    appends a comment to the solution so that go build really compiles.
+    Prints the median seconds, the ratios, and how many verdicts were wrong
+    (the solution must pass every target).
 .venv/bin/python scripts/bench_check.py matrix [--runs 5] [EX ...]
     the validity matrix: each exercise's starter, solution and learner variants
     checked N times, a markdown table per exercise: whether each case came out
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
 import shutil
 import statistics
@@ -112,7 +117,42 @@ def before_engine(ex: Exercise) -> Exercise:
     return replace(ex, scenario=replace(ex.scenario, rounds=max(3, ex.scenario.rounds)))
 
 
-def verdict(repeat: int, ids: list[str]) -> None:
+# One save judged by the engine of an older commit, in its own process (two
+# versions of the `workshop` package cannot share one): the solution saved
+# as the learner's file, then the check the workshop of that commit ran.
+OLD_SAVE = """
+import asyncio, json, sys, time
+from pathlib import Path
+root, ex_id, ws, mark = sys.argv[1:5]
+sys.path.insert(0, root)
+from workshop.build import Source
+from workshop.catalog import load_catalog, resolve
+from workshop.session import ExerciseCheck
+from workshop.toolchain import find
+ex = resolve(load_catalog(), ex_id)
+for name in ex.editable:
+    c = "//" if name.endswith(".go") else "#"
+    text = ex.solution_file(name).read_text()
+    (Path(ws) / name).write_text(text + f"\\n{c} save {mark} {time.time_ns()}\\n")
+r = asyncio.run(ExerciseCheck(ex, Source("workspace", Path(ws)), find()).run())
+print(json.dumps({"seconds": r.seconds, "passed": r.passed, "rounds": len(r.runs),
+                  "missed": [v.id for v in r.verdicts if not v.met]}))
+"""
+
+
+def old_save(tree: Path, ex_id: str, ws: Path, mark: str) -> tuple[float, bool, int, str]:
+    out = subprocess.run(
+        [sys.executable, "-c", OLD_SAVE, str(tree), ex_id, str(ws), mark],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return r["seconds"], r["passed"], r["rounds"], str(r["missed"])
+
+
+def verdict(repeat: int, ids: list[str], at_issue: str | None) -> None:
     from workshop.engine.build import Source
     from workshop.engine.catalog import load_catalog, resolve
     from workshop.engine.check import ExerciseCheck, measure_references
@@ -122,56 +162,73 @@ def verdict(repeat: int, ids: list[str]) -> None:
     catalog = load_catalog()
     chosen = [resolve(catalog, i) for i in ids] if ids else [e for e in catalog if e.number <= 12]
     tc = find()
-    totals = {"before": 0.0, "after": 0.0}
-    wrong = {"before": 0, "after": 0}
-    print("| exercise | before (s) | after (s) | after / before | rounds before → after |")
-    print("|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory(prefix="pinlab-bench-") as tmp:
+    modes = (["issue"] if at_issue else []) + ["before", "after"]
+    totals = dict.fromkeys(modes, 0.0)
+    wrong = dict.fromkeys(modes, 0)
+    heads = {"issue": f"at {at_issue} (s)", "before": "before (s)", "after": "after (s)"}
+    cols = [heads[m] for m in modes] + [f"after / {m}" for m in modes if m != "after"]
+    print("| exercise | " + " | ".join(cols) + " | rounds " + " → ".join(modes) + " |")
+    print("|---" * (len(cols) + 2) + "|")
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pinlab-bench-")))
+        tree = tmp / "issue-tree"
+        if at_issue:
+            subprocess.run(
+                ["git", "worktree", "add", "-q", "--detach", str(tree), at_issue],
+                cwd=ROOT,
+                check=True,
+            )
+            stack.callback(
+                subprocess.run,
+                ["git", "worktree", "remove", "--force", str(tree)],
+                cwd=ROOT,
+                check=False,
+            )
         for ex in chosen:
-            ws = Path(tmp) / ex.id
-            ws.mkdir()
-            times: dict[str, list[float]] = {"before": [], "after": []}
-            rounds: dict[str, list[int]] = {"before": [], "after": []}
+            times: dict[str, list[float]] = {m: [] for m in modes}
+            rounds: dict[str, list[int]] = {m: [] for m in modes}
             references = References()
             for i in range(repeat):
-                for mode in ("before", "after"):
-                    if mode == "after":  # what the workshop does while the learner reads
-                        asyncio.run(measure_references(ex, tc, references))
-                    for name in ex.editable:  # a save: the solution, edited
-                        text = ex.solution_file(name).read_text()
-                        mark = "//" if name.endswith(".go") else "#"  # rules files are YAML
-                        (ws / name).write_text(
-                            text + f"\n{mark} save {i} {mode} {time.time_ns()}\n"
+                for mode in modes:
+                    ws = tmp / ex.id / mode
+                    ws.mkdir(parents=True, exist_ok=True)
+                    if mode == "issue":
+                        secs, passed, n, missed = old_save(tree, ex.id, ws, f"{i} issue")
+                    else:
+                        if mode == "after":  # what the workshop does while the learner reads
+                            asyncio.run(measure_references(ex, tc, references))
+                        for name in ex.editable:  # a save: the solution, edited
+                            text = ex.solution_file(name).read_text()
+                            mark = "//" if name.endswith(".go") else "#"  # rules files are YAML
+                            (ws / name).write_text(
+                                text + f"\n{mark} save {i} {mode} {time.time_ns()}\n"
+                            )
+                        check = ExerciseCheck(
+                            ex if mode == "after" else before_engine(ex),
+                            Source("workspace", ws),
+                            tc,
+                            references=references if mode == "after" else None,
+                            sequential=mode == "after",
                         )
-                    check = ExerciseCheck(
-                        ex if mode == "after" else before_engine(ex),
-                        Source("workspace", ws),
-                        tc,
-                        references=references if mode == "after" else None,
-                        sequential=mode == "after",
-                    )
-                    r = asyncio.run(check.run())
-                    times[mode].append(r.seconds)
-                    rounds[mode].append(len(r.runs))
-                    wrong[mode] += not r.passed
-                    if not r.passed:
-                        missed = [v.id for v in r.verdicts if not v.met]
-                        print(f"  ({ex.id}, {mode}: the solution missed {missed} {r.error or ''})")
+                        r = asyncio.run(check.run())
+                        secs, passed, n = r.verdict_seconds, r.passed, len(r.runs)
+                        missed = str([v.id for v in r.verdicts if not v.met]) + (r.error or "")
+                    times[mode].append(secs)
+                    rounds[mode].append(n)
+                    wrong[mode] += not passed
+                    if not passed:
+                        print(f"  ({ex.id}, {mode}: the solution missed {missed})")
             med = {m: statistics.median(v) for m, v in times.items()}
             for m in med:
                 totals[m] += med[m]
-            print(
-                f"| {ex.id} | {med['before']:.2f} | {med['after']:.2f} | "
-                f"{med['after'] / med['before']:.2f} | "
-                f"{statistics.median(rounds['before']):g} → "
-                f"{statistics.median(rounds['after']):g} |",
-                flush=True,
-            )
-    print(
-        f"| total | {totals['before']:.1f} | {totals['after']:.1f} | "
-        f"{totals['after'] / totals['before']:.2f} | |"
-    )
-    print(f"solution checks that did not pass: before {wrong['before']}, after {wrong['after']}")
+            cells = [f"{med[m]:.2f}" for m in modes]
+            cells += [f"{med['after'] / med[m]:.2f}" for m in modes if m != "after"]
+            cells.append(" → ".join(f"{statistics.median(rounds[m]):g}" for m in modes))
+            print(f"| {ex.id} | " + " | ".join(cells) + " |", flush=True)
+    cells = [f"{totals[m]:.1f}" for m in modes]
+    cells += [f"{totals['after'] / totals[m]:.2f}" for m in modes if m != "after"]
+    print("| total | " + " | ".join(cells) + " | |")
+    print("solution checks that did not pass: " + ", ".join(f"{m} {wrong[m]}" for m in modes))
 
 
 def matrix(runs: int, ids: list[str]) -> None:
@@ -230,11 +287,12 @@ def main() -> None:
     p.add_argument("ids", nargs="*")
     p.add_argument("--repeat", type=int, default=None)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--at-issue", default=None, metavar="REV")
     a = p.parse_intermixed_args()
     if a.what == "overhead":
         overhead(a.repeat or 5)
     elif a.what == "verdict":
-        verdict(a.repeat or 3, a.ids)
+        verdict(a.repeat or 3, a.ids, a.at_issue)
     elif a.what == "suite":
         suite(a.ids or ["1", "2", "3", "4", "5"])
     else:

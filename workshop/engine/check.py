@@ -1,8 +1,9 @@
 """The pipeline shared by `pinlab check` and the workshop: build the learner's
 code, judge the static targets, run the scenario (beside the starter where a
 target is a ratio, until the rounds settle), run the exercise's own tests, and
-turn it all into verdicts. Every step is an event on one callback
-(workshop/engine/events.py); the last is CheckDone with the result."""
+turn it all into verdicts; go vet's warnings come after the last verdict.
+Every step is an event on one callback (workshop/engine/events.py); the last
+is CheckDone with the result."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ class ExerciseResult:
     starter_runs: list[RunMetrics] = field(default_factory=list)  # measured in this check
     vet: list[Diagnostic] = field(default_factory=list)  # warnings, not failures
     seconds: float = 0.0
+    verdict_seconds: float = 0.0  # from the start to the last target judged (vet runs after)
 
     @property
     def passed(self) -> bool:
@@ -172,7 +174,7 @@ class ExerciseCheck:
         self.references = references  # recent runs of each reference, kept by the caller
 
     async def run(self) -> ExerciseResult:
-        t0 = time.monotonic()
+        t0 = self._t0 = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-{self.ex.id}-", dir=paths.cache_dir()))
         try:
             runner = ScenarioRunner(
@@ -182,6 +184,7 @@ class ExerciseCheck:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         result.seconds = time.monotonic() - t0
+        result.verdict_seconds = result.verdict_seconds or result.seconds
         self.emit(CheckDone(self.source.label, result))
         return result
 
@@ -210,11 +213,6 @@ class ExerciseCheck:
             if any(t.kind in ("no-call", "no-import") for t in static)
             else None
         )
-        vet_task = (
-            asyncio.create_task(vet(ex, self.source, self.tc, workdir / "vet"))
-            if self.source.kind == "workspace"
-            else None
-        )
         test_tasks = {
             race: asyncio.create_task(
                 compile_tests(ex, self.source, self.tc, workdir / f"test-{race}", race)
@@ -228,11 +226,10 @@ class ExerciseCheck:
                 diags = "\n".join(str(d) for d in build_res.diagnostics) or build_res.log
                 return finish(build_res.error, diags)
             graph = await graph_task if graph_task else None
-            result.vet = await vet_task if vet_task else []
             # nothing may compile while the scenario is measured
             tests = {race: await task for race, task in test_tasks.items()}
         finally:  # whatever was not awaited (a failed build, a cancel) is stopped
-            await _cancel(graph_task, vet_task, *test_tasks.values())
+            await _cancel(graph_task, *test_tasks.values())
 
         if static:
             for t in static:
@@ -261,6 +258,12 @@ class ExerciseCheck:
                 self._judged(verdicts, judge_go_test(t, res))
                 if not res.passed:
                     result.details = (result.details + "\n" + res.output).strip()
+        result.verdict_seconds = time.monotonic() - self._t0
+        if self.source.kind == "workspace":
+            # warnings, not targets: after the verdict, so that they take no
+            # CPU from the build on a two-core machine
+            self.emit(Status("", "go vet (warnings, not judged)"))
+            result.vet = await vet(ex, self.source, self.tc, workdir / "vet")
         return finish()
 
     def _final(self, t: Target, result: ExerciseResult) -> Verdict:

@@ -218,6 +218,8 @@ class ExerciseChecks(ExerciseLayout):
             self.log_view.error(result.error)
             for line in result.details.strip().splitlines()[:30]:
                 self.log_view.note("  " + line)
+        for d in result.vet:  # warnings: they do not fail a target
+            self.log_view.note(f"go vet: {d}")
         self.checklist.set_note(f"checked in {result.seconds:.1f} s")
         self.update_figures()
         newly_solved = app.workspace.record(self.ex, result.passed, result.verdicts)
