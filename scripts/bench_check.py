@@ -155,8 +155,8 @@ def old_save(tree: Path, ex_id: str, ws: Path, mark: str) -> tuple[float, bool, 
 def verdict(repeat: int, ids: list[str], at_issue: str | None) -> None:
     from workshop.engine.build import Source
     from workshop.engine.catalog import load_catalog, resolve
-    from workshop.engine.check import ExerciseCheck, measure_references
-    from workshop.engine.reference import References
+    from workshop.engine.check import ExerciseCheck
+    from workshop.engine.reference import References, measure_references
     from workshop.engine.toolchain import find
 
     catalog = load_catalog()

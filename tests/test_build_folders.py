@@ -7,7 +7,7 @@ from pathlib import Path
 
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
-from workshop.engine.check import ScenarioRunner
+from workshop.engine.runner import ScenarioRunner
 from workshop.engine.toolchain import Toolchain
 
 

@@ -15,13 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from probes.frames import Frame, Tick
 from workshop.engine import paths
 from workshop.engine.build import (
     BuildResult,
     Diagnostic,
     Source,
-    build,
     call_graph,
     compile_tests,
     run_tests,
@@ -29,22 +27,17 @@ from workshop.engine.build import (
 )
 from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
 from workshop.engine.events import (
-    Built,
     CheckDone,
     Emit,
-    FrameSeen,
     Judged,
     RoundCompared,
-    RunEnded,
-    RunStarted,
     Status,
-    ThreadsCounted,
     ignore,
 )
 from workshop.engine.live import LiveDetail
-from workshop.engine.metrics import RunMetrics, distill
+from workshop.engine.metrics import RunMetrics
 from workshop.engine.reference import References
-from workshop.engine.sandbox import ProgramRun
+from workshop.engine.runner import ScenarioRunner, reference_of, reference_source
 from workshop.engine.targets import (
     judge_go_test,
     judge_measured,
@@ -83,71 +76,6 @@ class ExerciseResult:
     @property
     def met_count(self) -> int:
         return sum(v.met for v in self.verdicts)
-
-
-def run_env(ex: Exercise, workdir: Path, label: str, seconds: float | None) -> dict[str, str]:
-    env = {
-        "PINLAB_SECONDS": str(seconds if seconds is not None else ex.scenario.seconds),
-        "PINLAB_DEVICE_STATS": str(workdir / f"devices-{label}.bin"),
-        "PINLAB_EXERCISE": ex.id,
-    }
-    env.update(ex.scenario.env)
-    return env
-
-
-class ScenarioRunner:
-    """Runs built programs of one exercise under its scenario, each an event
-    stream; shared by a check and a compare run."""
-
-    def __init__(
-        self,
-        ex: Exercise,
-        tc: Toolchain,
-        emit: Emit,
-        workdir: Path,
-        seconds: float | None,
-        timeout: float,
-        live: LiveDetail | None,
-    ) -> None:
-        self.ex, self.tc, self.emit, self.workdir = ex, tc, emit, workdir
-        self.seconds, self.timeout, self.live = seconds, timeout, live
-        self._rounds: dict[str, int] = {}
-
-    async def build(self, source: Source) -> BuildResult:
-        self.emit(Status("", f"building {source.label}"))
-        res = await build(self.ex, source, self.tc, self.workdir / source.folder)
-        self.emit(Built(source.label, res))
-        return res
-
-    async def run(self, binary: Path, label: str) -> RunMetrics:
-        emit, live = self.emit, self.live
-
-        def on_frame(t: float, frame: Frame) -> None:
-            if live is not None:
-                live.frame(label, frame)
-            if not isinstance(frame, Tick):
-                emit(FrameSeen(label, frame))
-
-        run = ProgramRun(
-            [str(binary)],
-            self.tc.env(run_env(self.ex, self.workdir, label, self.seconds)),
-            self.workdir,
-            self.timeout,
-            on_frame=on_frame,
-            on_threads=lambda s: emit(ThreadsCounted(label, s)),
-        )
-        self._rounds[label] = self._rounds.get(label, 0) + 1
-        await run.start()
-        if live is not None:
-            live.started(label, run)
-        emit(RunStarted(label, self._rounds[label]))
-        try:
-            metrics = distill(label, await run.wait())
-        finally:
-            if live is not None:
-                live.ended(label)
-        emit(RunEnded(label, metrics))
-        return metrics
 
 
 class ExerciseCheck:
@@ -343,18 +271,6 @@ class ExerciseCheck:
                 return None, ""
 
 
-def reference_of(t: Target) -> str:
-    """What a ratio target compares against: "starter" (the default),
-    "solution", or the name of one of the exercise's variants."""
-    return str(t.params.get("against", "starter"))
-
-
-def reference_source(ex: Exercise, name: str) -> Source:
-    if name in ("starter", "solution"):
-        return Source(name)
-    return Source.variant(ex.variant(name))
-
-
 async def _cancel(*tasks: asyncio.Task | None) -> None:
     """Cancel work started beside the build that is no longer wanted (its
     processes are killed by run_captured)."""
@@ -363,39 +279,6 @@ async def _cancel(*tasks: asyncio.Task | None) -> None:
             task.cancel()
             with contextlib.suppress(BaseException):
                 await task
-
-
-async def measure_references(
-    ex: Exercise, tc: Toolchain, references: References, seconds: float | None = None
-) -> bool:
-    """Runs of every reference the exercise's ratio targets name, until each
-    holds scenario.rounds fresh ones, or one more run of the stalest when all
-    do: the workshop calls it while the learner reads or edits, so that a
-    save need not measure the references beside their code. False when
-    nothing was needed."""
-    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if t.kind in RATIO_KINDS))
-    want = {n: ex.scenario.rounds - len(references.get(n).fresh()) for n in names}
-    if names and all(w <= 0 for w in want.values()):
-        stalest = max(names, key=lambda n: references.get(n).age() or 0.0)
-        if (references.get(stalest).age() or 0.0) < references.get(stalest).max_age / 2:
-            return False
-        want[stalest] = 1
-    workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-ref-{ex.id}-", dir=paths.cache_dir()))
-    try:
-        runner = ScenarioRunner(ex, tc, ignore, workdir, seconds, ex.scenario.timeout, None)
-        for name, runs in want.items():
-            if runs <= 0:
-                continue
-            base = await runner.build(reference_source(ex, name))
-            for _ in range(runs if base.binary is not None else 0):
-                assert base.binary is not None
-                m = await runner.run(base.binary, name)
-                if not m.ok:
-                    break
-                references.get(name).add(m)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return bool(names)
 
 
 async def check_all(

@@ -15,10 +15,10 @@ from pathlib import Path
 from workshop.engine import paths
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise, Target
-from workshop.engine.check import ScenarioRunner
 from workshop.engine.events import CompareDone, Emit, RoundCompared, Status
 from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics
+from workshop.engine.runner import ScenarioRunner
 from workshop.engine.targets import round_ratio
 from workshop.engine.toolchain import Toolchain
 

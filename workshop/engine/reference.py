@@ -1,6 +1,6 @@
 """Recent runs of the references (the starter, or another source a ratio
-target names) on this machine, so that a save
-in the workshop need not measure the starter again: the app measures it when
+target names) on this machine, and measure_references, which makes them, so
+that a save in the workshop need not measure the starter again: the app measures it when
 an exercise opens, while the learner reads, and refreshes it while they edit.
 A check uses the runs only while they are fresh, and each one it measures
 itself joins them. The drift check: a new run whose throughput differs from
@@ -9,11 +9,19 @@ program started, the CPU clocked down), and the older runs are dropped."""
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from workshop.engine import paths
+from workshop.engine.catalog import RATIO_KINDS, Exercise
+from workshop.engine.events import ignore
 from workshop.engine.metrics import RunMetrics
+from workshop.engine.runner import ScenarioRunner, reference_of, reference_source
+from workshop.engine.toolchain import Toolchain
 
 
 @dataclass
@@ -51,3 +59,36 @@ class References:
 
     def get(self, name: str) -> ReferenceRuns:
         return self._by_name.setdefault(name, ReferenceRuns(self.max_age))
+
+
+async def measure_references(
+    ex: Exercise, tc: Toolchain, references: References, seconds: float | None = None
+) -> bool:
+    """Runs of every reference the exercise's ratio targets name, until each
+    holds scenario.rounds fresh ones, or one more run of the stalest when all
+    do: the workshop calls it while the learner reads or edits, so that a
+    save need not measure the references beside their code. False when
+    nothing was needed."""
+    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if t.kind in RATIO_KINDS))
+    want = {n: ex.scenario.rounds - len(references.get(n).fresh()) for n in names}
+    if names and all(w <= 0 for w in want.values()):
+        stalest = max(names, key=lambda n: references.get(n).age() or 0.0)
+        if (references.get(stalest).age() or 0.0) < references.get(stalest).max_age / 2:
+            return False
+        want[stalest] = 1
+    workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-ref-{ex.id}-", dir=paths.cache_dir()))
+    try:
+        runner = ScenarioRunner(ex, tc, ignore, workdir, seconds, ex.scenario.timeout, None)
+        for name, runs in want.items():
+            if runs <= 0:
+                continue
+            base = await runner.build(reference_source(ex, name))
+            for _ in range(runs if base.binary is not None else 0):
+                assert base.binary is not None
+                m = await runner.run(base.binary, name)
+                if not m.ok:
+                    break
+                references.get(name).add(m)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return bool(names)

@@ -17,10 +17,10 @@ from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_layout import YOURS, ExerciseLayout
 from workshop.engine.build import Source
 from workshop.engine.catalog import RATIO_KINDS, Exercise
-from workshop.engine.check import ExerciseCheck, ExerciseResult, measure_references
+from workshop.engine.check import ExerciseCheck, ExerciseResult
 from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
 from workshop.engine.live import LiveDetail
-from workshop.engine.reference import References
+from workshop.engine.reference import References, measure_references
 from workshop.engine.targets import not_measured
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
