@@ -12,7 +12,8 @@ the CPUs with another measurement.
         not the Go program) in a real terminal (tmux) while exercise 01 runs and
         every panel streams, against the app idle on the exercise list. At
         80x24 the panels are pages: --keys 2 shows the threads page (pressed
-        once the exercise is open).
+        once the exercise is open). --tree DIR runs the app of another checkout
+        (`git worktree add DIR 31de2b8`: the app when issue 9 was filed).
 """
 
 from __future__ import annotations
@@ -170,15 +171,16 @@ def cpu_over(pid: int, seconds: float) -> float:
     return ((c1.user - c0.user) + (c1.system - c0.system)) / (t1 - t0)
 
 
-def bench_cpu(seconds: float, size: tuple[int, int] = (160, 48), keys: str = "") -> None:
+def bench_cpu(
+    seconds: float, size: tuple[int, int] = (160, 48), keys: str = "", tree: str | None = None
+) -> None:
     ex = load_catalog()[0]
     sock = f"pinlab-bench-{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
-        pinlab = Path(sys.executable).with_name("pinlab")
-        cmd = (
-            f"{shlex.quote(str(pinlab))} --workspace {shlex.quote(tmp + '/ws')} "
-            f"workshop --seconds {seconds + 20:g}"
-        )
+        pinlab = shlex.quote(str(Path(sys.executable).with_name("pinlab")))
+        if tree:  # another checkout's app (an older commit), with this venv's packages
+            pinlab = f"cd {shlex.quote(tree)} && {shlex.quote(sys.executable)} -m workshop.cli"
+        cmd = f"{pinlab} --workspace {shlex.quote(tmp + '/ws')} workshop --seconds {seconds + 20:g}"
         width, height = (str(n) for n in size)
         tmux(sock, "new-session", "-d", "-s", "bench", "-x", width, "-y", height, cmd)
         try:
@@ -218,6 +220,7 @@ def main() -> None:
     c.add_argument("--seconds", type=float, default=10.0)
     c.add_argument("--size", default="160x48", help="the terminal, COLUMNSxROWS")
     c.add_argument("--keys", default="", help="keys to press on the exercise screen")
+    c.add_argument("--tree", default=None, help="run the app of another checkout (a worktree)")
     args = parser.parse_args()
     if shutil.which("tmux") is None and args.what == "cpu":
         sys.exit("bench_tui cpu needs tmux")
@@ -227,7 +230,7 @@ def main() -> None:
             asyncio.run(bench_save(args.repeat))
         else:
             width, height = (int(n) for n in args.size.split("x"))
-            bench_cpu(args.seconds, (width, height), args.keys)
+            bench_cpu(args.seconds, (width, height), args.keys, args.tree)
 
 
 if __name__ == "__main__":
