@@ -102,17 +102,22 @@ class ExerciseCheck:
         self.references = references  # recent runs of each reference, kept by the caller
 
     async def run(self) -> ExerciseResult:
-        t0 = self._t0 = time.monotonic()
+        t0 = time.monotonic()
         workdir = Path(tempfile.mkdtemp(prefix=f"pinlab-{self.ex.id}-", dir=paths.cache_dir()))
         try:
             runner = ScenarioRunner(
                 self.ex, self.tc, self.emit, workdir, self.seconds, self.timeout, self.live
             )
             result = await self._run(runner, workdir)
+            result.verdict_seconds = time.monotonic() - t0
+            if result.error is None and self.source.kind == "workspace":
+                # warnings, not targets: after the verdict, so that they take
+                # no CPU from the build on a two-core machine
+                self.emit(Status("", "go vet (warnings, not judged)"))
+                result.vet = await vet(self.ex, self.source, self.tc, workdir / "vet")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         result.seconds = time.monotonic() - t0
-        result.verdict_seconds = result.verdict_seconds or result.seconds
         self.emit(CheckDone(self.source.label, result))
         return result
 
@@ -186,12 +191,6 @@ class ExerciseCheck:
                 self._judged(verdicts, judge_go_test(t, res))
                 if not res.passed:
                     result.details = (result.details + "\n" + res.output).strip()
-        result.verdict_seconds = time.monotonic() - self._t0
-        if self.source.kind == "workspace":
-            # warnings, not targets: after the verdict, so that they take no
-            # CPU from the build on a two-core machine
-            self.emit(Status("", "go vet (warnings, not judged)"))
-            result.vet = await vet(ex, self.source, self.tc, workdir / "vet")
         return finish()
 
     def _final(self, t: Target, result: ExerciseResult) -> Verdict:

@@ -1,7 +1,8 @@
 """Recent runs of the references (the starter, or another source a ratio
 target names) on this machine, and measure_references, which makes them, so
-that a save in the workshop need not measure the starter again: the app measures it when
-an exercise opens, while the learner reads, and refreshes it while they edit.
+that a save in the workshop need not measure the starter again: the app
+measures it when an exercise opens, while the learner reads, and refreshes it
+while they edit.
 A check uses the runs only while they are fresh, and each one it measures
 itself joins them. The drift check: a new run whose throughput differs from
 the others' median by more than `drift` means the machine changed (another
