@@ -11,7 +11,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
-from workshop.engine.costcard import COSTS, NOISY, Card, fmt_cost, spread_notes
+from workshop.engine.costcard import COSTS, Card, fmt_cost, spread_notes
 
 LOW, HIGH = 1e-9, 1e-4  # the bars' scale, seconds: 1 ns ... 100 µs
 LABEL = 48
@@ -76,7 +76,7 @@ class CostCardView(Widget):
             out.append(bar.ljust(width + 1), style=style["locked" if hot else "bar"])
             out.append(f"{fmt_cost(e.median, c.unit):>8}", style=style["value"])
             if e.spread is not None:
-                mark = " *" if e.spread > NOISY else ""
+                mark = " *" if e.noisy else ""
                 out.append(f" ±{100 * e.spread:.0f}%{mark}", style=style["note"])
             out.append("\n")
         out.append("\nthreads\n", style=style["axis"])

@@ -313,13 +313,6 @@ async def run_tests(
     return GoTestResult(passed, seconds, tuple(failed), races, output, error)
 
 
-async def go_test(
-    ex: Exercise, source: Source, tc: Toolchain, out_dir: Path, race: bool, timeout: float = 240.0
-) -> GoTestResult:
-    """The exercise's own Go tests, pristine, against the source's files."""
-    return await run_tests(ex, tc, await compile_tests(ex, source, tc, out_dir, race), timeout)
-
-
 _tool_lock = asyncio.Lock()
 
 

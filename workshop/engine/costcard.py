@@ -111,6 +111,11 @@ class Entry:
             return None
         return max(self.hi / self.median - 1, 1 - self.lo / self.median)
 
+    @property
+    def noisy(self) -> bool:
+        """Wider than ± NOISY: the card marks it and says why."""
+        return self.spread is not None and self.spread > NOISY
+
 
 @dataclass(frozen=True)
 class Card:
@@ -240,7 +245,7 @@ def to_text(card: Card) -> str:
             lines.append(f"  {c.label:<44} not measured")
             continue
         spread = "" if e.spread is None else f"± {100 * e.spread:.0f}%"
-        mark = " *" if e.spread is not None and e.spread > NOISY else ""
+        mark = " *" if e.noisy else ""
         lines.append(f"  {c.label:<44} {fmt_cost(e.median, c.unit):>12}  {spread}{mark}")
     notes = spread_notes(card)
     return "\n".join(lines + ([""] + notes if notes else []))
@@ -251,7 +256,7 @@ def spread_notes(card: Card) -> list[str]:
     wide = [
         (c, e)
         for c in COSTS
-        if (e := card.entries.get(c.key)) is not None and e.spread is not None and e.spread > NOISY
+        if (e := card.entries.get(c.key)) is not None and e.noisy
     ]
     if not wide:
         return []

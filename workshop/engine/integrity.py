@@ -56,7 +56,7 @@ def phase_may_follow(prev: str | None, name: str) -> bool:
         return prev is not None and prev not in ("baseline", "load")
     if prev is not None and prev not in NEXT_PHASE:
         return name in ("load", "teardown")
-    return name in NEXT_PHASE.get(prev, set())
+    return name in NEXT_PHASE[prev]
 
 
 def stream_problems(frames: Sequence[tuple[float, Frame]]) -> list[str]:
