@@ -72,11 +72,10 @@ const (
 type layout struct {
 	cpu  int
 	rest []int
-	full cpuMask // every CPU the process may use
 }
 
 func newLayout(full cpuMask, cpu int) layout {
-	l := layout{cpu: cpu, full: full}
+	l := layout{cpu: cpu}
 	for _, c := range full.cpus() {
 		if c != cpu {
 			l.rest = append(l.rest, c)
