@@ -53,8 +53,7 @@ func main() {
 		return nil
 	})
 	p.Close()
-	device.ReportSince(h, before)
-	calls := int64(device.Total().Sub(before).Calls)
+	calls := int64(device.ReportSince(h, before).Calls)
 	h.Info("batches_without_device_call", float64(max(st.Calls-st.Errors-calls, 0)))
 	h.Info("stages_on_device_thread", float64(stagesOnDeviceThread.Load()))
 	h.Done()

@@ -108,11 +108,13 @@ type Reporter interface {
 
 // ReportSince reports what every device did since before, for targets to
 // judge: device_inits, device_calls, wrong_thread (calls from a thread
-// without the context) and contexts_left (contexts still open now).
-func ReportSince(r Reporter, before Stats) {
+// without the context) and contexts_left (contexts still open now), and
+// returns those figures.
+func ReportSince(r Reporter, before Stats) Stats {
 	d := Total().Sub(before)
 	r.Info("device_inits", float64(d.Inits))
 	r.Info("device_calls", float64(d.Calls))
 	r.Info("wrong_thread", float64(d.WrongThread))
 	r.Info("contexts_left", float64(int64(d.Contexts)))
+	return d
 }

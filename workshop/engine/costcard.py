@@ -253,11 +253,7 @@ def to_text(card: Card) -> str:
 
 def spread_notes(card: Card) -> list[str]:
     """Why the entries wider than ± NOISY are (marked * on the card)."""
-    wide = [
-        (c, e)
-        for c in COSTS
-        if (e := card.entries.get(c.key)) is not None and e.noisy
-    ]
+    wide = [(c, e) for c in COSTS if (e := card.entries.get(c.key)) is not None and e.noisy]
     if not wide:
         return []
     notes = [f"* wider than ± {100 * NOISY:.0f}% between runs:"]
