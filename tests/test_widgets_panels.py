@@ -26,7 +26,7 @@ from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
 from widgets.throttled import ThrottledWidget
-from widgets.units import Runs, bar, duration_ns, rate
+from widgets.units import bar, duration_ns, rate
 from workshop.app.themes import WORKSHOP
 from workshop.engine import paths
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
@@ -203,11 +203,6 @@ def test_units() -> None:
     assert duration_ns(None) == "—"
     assert rate(3_905_280) == "3.91 M"
     assert bar(0.5, 4) == "██  " and bar(2.0, 2) == "██"
-    runs = Runs()
-    for ch in "aab":
-        runs.add(ch, "bold" if ch == "a" else "")
-    text = runs.done()
-    assert text.plain == "aab" and len(text.spans) == 1
 
 
 def test_bin_counts_puts_values_in_half_decades() -> None:

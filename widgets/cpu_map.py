@@ -45,18 +45,33 @@ class CpuMap(ThrottledWidget):
         self._dirty = True
 
     def show(self, threads: Sequence[ThreadInfo]) -> None:
-        threads = tuple(threads)
-        if [_drawn(t) for t in threads] != [_drawn(t) for t in self.threads]:
-            self._dirty = True  # a redraw only when what the map shows moved
-        self.threads = threads
+        self.threads = tuple(threads)
+        self._dirty = True
 
     def clear(self) -> None:
         self.threads = ()
         self._dirty = True
 
+    def drawn(self) -> object:
+        """A redraw only when what the map shows moved (a thread's counters
+        change on every sample)."""
+        return (
+            self.topology,
+            tuple(_drawn(t) for t in self.threads),
+            self.size.width >= len(LEGEND),
+        )
+
     def shape(self) -> object:
-        """Lines are never wrapped (CSS), so their count is the height `auto` gives."""
-        return self.render().plain.count("\n")
+        """Lines are never wrapped (CSS), so their count is the height `auto`
+        gives: a line a node and a CPU, and the legend's, split in two where
+        the width does not fit it (as `render` draws them)."""
+        topo = self.topology
+        if topo is None:
+            return 0
+        lines = sum(1 + len(node.cpus) for node in topo.nodes)
+        if self.threads and self.size.width < len(LEGEND):
+            lines += LEGEND.count("  ")
+        return lines
 
     def render(self) -> Text:
         st = {

@@ -40,10 +40,7 @@ class GpuPanel(ThrottledWidget):
 
     def show(self, gpus: Sequence[GpuInfo], status: str) -> None:
         gpus = tuple(gpus)
-        if status or not self.status.startswith("no NVIDIA"):
-            status = status or self.status
-        else:
-            status = self.status
+        status = status or self.status
         if gpus != self.gpus or status != self.status:  # samples repeat the last reading
             self.gpus, self.status = gpus, status
             self._dirty = True

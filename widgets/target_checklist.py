@@ -87,9 +87,7 @@ class TargetChecklist(Widget):
             if self._stale:
                 style = note_style
             label = Text(v.label, style=style)
-            if shared is not None:
-                pass
-            elif v.status != MET or v.kind.endswith("ratio"):
+            if shared is None and (v.status != MET or v.kind.endswith("ratio")):
                 if v.detail:
                     label.append(f"\n{v.detail}", style=note_style)
                 elif v.status not in (MET, MISSED):

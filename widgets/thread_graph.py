@@ -86,10 +86,11 @@ class ThreadGraph(ThrottledLines):
             k: self.get_component_rich_style(f"thread-graph--{k}")
             for k in ("bar", "baseline", "limit", "axis")
         }
-        values = [v for _, v in self._points]
-        now = values[-1] if values else "—"
-        peak = max(values) if values else "—"
-        pieces = [(f"now {now}", styles["bar"]), (f"peak {peak}", None)]
+        now, peak = self.latest, self.peak
+        pieces = [
+            (f"now {'—' if now is None else now}", styles["bar"]),
+            (f"peak {'—' if peak is None else peak}", None),
+        ]
         more: list[tuple[str, Style | None]] = []
         if self.baseline is not None:
             more.append((f"┄ idle {self.baseline}", styles["baseline"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.strip import Strip
 
 
@@ -40,42 +39,13 @@ def bar(fraction: float, width: int) -> str:
     return text.ljust(width)
 
 
-class Runs:
-    """Builds a Text from (characters, style) pieces, merging neighbours of
-    one style: a chart drawn cell by cell keeps a handful of spans per row,
-    which is what makes it cheap for Textual to draw. Blanks join the run
-    before them whatever their style: the charts' styles are colours, which
-    a blank does not show, and a bar chart is mostly bars and blanks."""
-
-    def __init__(self) -> None:
-        self.text = Text(no_wrap=True, overflow="crop")
-        self._chars: list[str] = []
-        self._style: Style | str = ""
-
-    def add(self, chars: str, style: Style | str = "") -> None:
-        if self._chars and chars.isspace() and "\n" not in chars:
-            self._chars.append(chars)
-            return
-        if style != self._style:
-            self.flush()
-            self._style = style
-        self._chars.append(chars)
-
-    def flush(self) -> None:
-        if self._chars:
-            self.text.append("".join(self._chars), style=self._style)
-            self._chars = []
-
-    def done(self) -> Text:
-        self.flush()
-        return self.text
-
-
 class Rows:
     """A chart's lines as Strips (Textual's line API: the widget hands over
     each line ready to draw, skipping the conversion of a styled Text, which
-    cost a 70x11 thread graph ~2.4 ms a redraw). Pieces of one style merge
-    and blanks join the run before them, as in `Runs`."""
+    cost a 70x11 thread graph ~2.4 ms a redraw). Pieces of one style merge,
+    and blanks join the run before them whatever their style: the charts'
+    styles are colours, which a blank does not show, and a bar chart is
+    mostly bars and blanks."""
 
     def __init__(self, base: Style) -> None:
         self.base = base  # the widget's own style (its background), for padding
