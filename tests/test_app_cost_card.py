@@ -5,7 +5,6 @@ machine it says so, and c measures one for real (the same benchmarks as
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 from test_app_support import make_app, wait_for
@@ -15,6 +14,7 @@ from widgets.cost_card import CostCardView
 from workshop.app.screens.cost_card import CostCardScreen
 from workshop.app.screens.exercise import ExerciseScreen
 from workshop.engine import costcard
+from workshop.engine.catalog import load_exercise
 
 
 def plain(view: CostCardView) -> str:
@@ -54,7 +54,12 @@ async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> Non
     folder = tmp_path / catalog[0].directory.name
     shutil.copytree(catalog[0].directory, folder)
     (folder / "README.md").write_text(text)
-    ex = replace(catalog[0], directory=folder)
+    manifest = folder / "manifest.toml"
+    assert "hints = [\n" in manifest.read_text()
+    hint = f"A hand-off costs [31 µs](cost:{key})."
+    manifest.write_text(manifest.read_text().replace("hints = [\n", f'hints = [\n  "{hint}",\n', 1))
+    ex = load_exercise(folder)
+    assert ex.hints[0] == hint
     async with app.run_test(size=(120, 40)) as pilot:
         await app.push_screen(ExerciseScreen(ex))
         await pilot.pause()
@@ -62,6 +67,11 @@ async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> Non
         assert "4.2 µs on this machine" in shown and "31 µs where written" in shown
         # an entry this machine's card lacks keeps the written figure, and says so
         assert "9 ns (where this text was written; `pinlab calibrate` measures yours)" in shown
-        # a hint is plain text in a notification: the same figure, no Markdown
-        hint = costcard.quote(text, app.cost_card, markdown=False)
-        assert "4.2 µs on this machine (31 µs where written)" in hint and "**" not in hint
+        # a hint (h) is plain text in a notification: the same figure, no Markdown
+        await pilot.press("h")
+        await pilot.pause()
+        notes = [n for n in app._notifications if n.title == f"hint 1/{len(ex.hints)}"]
+        assert len(notes) == 1, [n.title for n in app._notifications]
+        message = notes[0].message
+        assert "4.2 µs on this machine (31 µs where written)" in message, message
+        assert "**" not in message and "cost:" not in message, message

@@ -200,20 +200,23 @@ def compare(name: str, svg: str) -> None:
         )
 
 
-# 80x24: the lesson page; 120x36: the lesson beside the threads (2);
-# 200x60: everything at once
+# 80x24: the lesson page, and the threads page (2); 120x36: the lesson beside
+# the threads (2); 200x60: everything at once
+EXERCISE_SNAPSHOTS = [  # (snapshot name, terminal size, keys pressed)
+    ("exercise_80x24", (80, 24), ()),
+    ("exercise_80x24_threads", (80, 24), ("2",)),
+    ("exercise_120x36", (120, 36), ("2",)),
+    ("exercise_200x60", (200, 60), ()),
+]
+
+
 @pytest.mark.parametrize(
-    ("size", "keys"), [((80, 24), ()), ((120, 36), ("2",)), ((200, 60), ())], ids=str
+    ("name", "size", "keys"), EXERCISE_SNAPSHOTS, ids=[s[0] for s in EXERCISE_SNAPSHOTS]
 )
 async def test_exercise_screen_snapshot(
-    tmp_path: Path, size: tuple[int, int], keys: tuple[str, ...]
+    tmp_path: Path, name: str, size: tuple[int, int], keys: tuple[str, ...]
 ) -> None:
-    name = f"exercise_{size[0]}x{size[1]}"
     compare(name, await snapshot(tmp_path, size, projection=False, keys=keys))
-
-
-async def test_exercise_screen_snapshot_80x24_threads(tmp_path: Path) -> None:
-    compare("exercise_80x24_threads", await snapshot(tmp_path, (80, 24), False, keys=("2",)))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=str)

@@ -63,10 +63,8 @@ def test_the_last_tick_of_a_run_is_decoded_when_it_ends() -> None:
         decoder.put(run, Tick(0.1, "load", 0))
         time.sleep(0.1)
         assert probe.decoded == [0.0]  # not due for 2 s
-        t0 = time.monotonic()
-        decoder.flush(run)
+        decoder.flush(run)  # a put on the decoder's queue: until() times from here
         until(lambda: probe.decoded == [0.0, 0.1], 1.0)
-        assert time.monotonic() - t0 < 1.0
     finally:
         decoder.close()
 
