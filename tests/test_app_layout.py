@@ -15,7 +15,7 @@ from textual.geometry import Region, Size
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from widgets.target_checklist import TargetChecklist
+from widgets.target_checklist import PASSFAIL, TargetChecklist
 from workshop.app.screens.compare import CompareScreen
 from workshop.app.screens.exercise import ExerciseScreen
 from workshop.app.screens.exercise_layout import PAGES, shown_pages
@@ -128,12 +128,14 @@ async def test_every_target_label_wraps_whole_at_80x24(tmp_path: Path) -> None:
             app.open_exercise(ex)
             screen = await open_exercise(pilot, ex.id)
             checklist = screen.query_one(TargetChecklist)
-            size = checklist.size
+            size = checklist.outer_size  # as drawn: padding included, nothing cropped
             text = " ".join(s.text for s in checklist.render_lines(Region(0, 0, *size)))
             drawn = words(text)
             for target in ex.targets:
                 assert holds_in_order(drawn, words(target.label)), f"{ex.id}: {target.label!r}"
             assert not cut_word(text), f"{ex.id}: a word cut to '…'"
+            for v in checklist.verdicts:  # limits drawn whole, units included
+                assert v.kind in PASSFAIL or v.limit_text() in text, f"{ex.id}: {v.limit_text()}"
             app.pop_screen()
             await pilot.pause()
 
