@@ -13,6 +13,8 @@ from widgets.units import Rows
 BLOCKS = " ▁▂▃▄▅▆▇█"
 AXIS = 4  # columns for the y labels
 
+Piece = tuple[str, Style | None]  # words of the legend and their style
+
 
 class ThreadGraph(ThrottledLines):
     """A bar per sample (newest right). Samples go into a bounded deque; the
@@ -79,19 +81,15 @@ class ThreadGraph(ThrottledLines):
     def peak(self) -> int | None:
         return max(p[1] for p in self._points) if self._points else None
 
-    def _legend(self, rows: Rows, width: int) -> None:
+    def _legend(self, width: int, styles: dict[str, Style]) -> list[list[Piece]]:
         """now and peak, then idle, limit and the time scale: one line, or
         two where one is too narrow."""
-        styles = {
-            k: self.get_component_rich_style(f"thread-graph--{k}")
-            for k in ("bar", "baseline", "limit", "axis")
-        }
         now, peak = self.latest, self.peak
-        pieces = [
+        pieces: list[Piece] = [
             (f"now {'—' if now is None else now}", styles["bar"]),
             (f"peak {'—' if peak is None else peak}", None),
         ]
-        more: list[tuple[str, Style | None]] = []
+        more: list[Piece] = []
         if self.baseline is not None:
             more.append((f"┄ idle {self.baseline}", styles["baseline"]))
         if self.limit is not None:
@@ -100,16 +98,7 @@ class ThreadGraph(ThrottledLines):
         if self.caption:
             more.append((self.caption, styles["axis"]))
         one = AXIS + sum(len(words) + 2 for words, _ in pieces + more) - 2
-        for line in [pieces + more] if one <= width else [pieces, more]:
-            rows.add(" " * AXIS)
-            for i, (words, style) in enumerate(line):
-                rows.add(("  " if i else "") + words, style)
-            rows.end_line()
-
-    def legend_lines(self, width: int) -> int:
-        rows = Rows(Style())
-        self._legend(rows, width)
-        return len(rows.strips(width))
+        return [pieces + more] if one <= width else [pieces, more]
 
     def draw(self, width: int, height: int) -> list[Strip]:
         rows = Rows(self.rich_style)
@@ -121,12 +110,13 @@ class ThreadGraph(ThrottledLines):
         if not values:
             rows.add("waiting for the program to start…", self.rich_style + Style(italic=True))
             return rows.strips(width)
-        plot_h = height - self.legend_lines(width)
-        top = max([*values, self.baseline or 0, self.limit or 0, self.shared_top or 0]) + 1
         styles = {
             k: self.get_component_rich_style(f"thread-graph--{k}")
             for k in ("bar", "over", "baseline", "limit", "axis")
         }
+        legend = self._legend(width, styles)
+        plot_h = height - len(legend)
+        top = max([*values, self.baseline or 0, self.limit or 0, self.shared_top or 0]) + 1
         line_rows = {}
         for key, level in (("baseline", self.baseline), ("limit", self.limit)):
             if level is not None:
@@ -154,5 +144,9 @@ class ThreadGraph(ThrottledLines):
                 glyph = "─" if line_key == "limit" else "┄"
                 rows.add(glyph * (plot_w - len(values)), styles[line_key])
             rows.end_line()
-        self._legend(rows, width)
+        for line in legend:
+            rows.add(" " * AXIS)
+            for i, (words, style) in enumerate(line):
+                rows.add(("  " if i else "") + words, style)
+            rows.end_line()
         return rows.strips(width)
