@@ -40,17 +40,19 @@ class ChurnMeter(ThrottledWidget):
             self._rates.append(max(0.0, churn.per_second))
         self._dirty = True
 
+    def _recent(self, width: int) -> list[float]:
+        """The rates a sparkline `width` columns wide shows (one at least)."""
+        return list(self._rates)[-max(1, width) :]
+
     def drawn(self) -> object:
-        c = self.churn
-        recent = tuple(list(self._rates)[-max(1, self.size.width) :])
-        return (c, self.c_threads, recent)
+        return (self.churn, self.c_threads, tuple(self._recent(self.size.width)))
 
     def shape(self) -> object:
         """Stacked under the graph its height is `auto`: what its lines depend on."""
         c = self.churn
         if c is None or c.created_total is None:
             return ()
-        spark = any(r > 0 for r in list(self._rates)[-max(1, self.size.width) :])
+        spark = any(r > 0 for r in self._recent(self.size.width))
         return (c.exited_total is not None, self.c_threads is not None, spark, c.exact)
 
     def render(self) -> RenderableType:
@@ -73,8 +75,7 @@ class ChurnMeter(ThrottledWidget):
         if self.c_threads is not None:
             out.append("not Go's ", style=note)
             out.append(f"{self.c_threads}\n", style=value)
-        width = max(1, self.size.width)
-        recent = list(self._rates)[-width:]
+        recent = self._recent(self.size.width)
         top = max(recent, default=0.0)
         if top > 0:
             spark = "".join(SPARK[min(7, int(r / top * 7.999))] for r in recent)

@@ -67,10 +67,14 @@ class ThreadGraph(ThrottledLines):
         self.limit = threads
         self._dirty = True
 
+    def _recent(self, width: int) -> list[int]:
+        """The counts a plot `width` columns wide (axis included) shows."""
+        plot_w = max(0, width - AXIS - 1)
+        return [v for _, v in list(self._points)[-plot_w:]]
+
     def drawn(self) -> object:
         """A run of equal counts scrolls into the same picture: no redraw."""
-        plot_w = max(0, self.size.width - AXIS - 1)
-        recent = tuple(v for _, v in list(self._points)[-plot_w:])
+        recent = tuple(self._recent(self.size.width))
         return (recent, self.peak, self.baseline, self.limit, self.caption, self.shared_top)
 
     @property
@@ -106,7 +110,7 @@ class ThreadGraph(ThrottledLines):
             rows.add(f"threads {self.latest if self.latest is not None else '—'}")
             return rows.strips(width)
         plot_w = width - AXIS - 1
-        values = [v for _, v in list(self._points)[-plot_w:]]
+        values = self._recent(width)
         if not values:
             rows.add("waiting for the program to start…", self.rich_style + Style(italic=True))
             return rows.strips(width)
