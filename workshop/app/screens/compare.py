@@ -23,7 +23,7 @@ from workshop.app.messages import EngineEvent, SaveSeen
 from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_layout import PAGE_GROUP
-from workshop.app.screens.sizes import SIZES, size_class
+from workshop.app.screens.sizes import apply_size_class
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.compare import P99, THROUGHPUT, CompareResult, CompareRun
@@ -87,12 +87,10 @@ class CompareScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._arrange(self.app.size)
 
-    def _arrange(self, size: Size) -> None:
-        """By size class (styles/pinlab.tcss); compact sides show one page."""
-        if size.width and size.height:
-            cls = size_class(size)
-            for name in SIZES:
-                self.set_class(name == cls, name)
+    def _arrange(self, size: Size | None = None) -> None:
+        """By size class (styles/pinlab.tcss); compact sides show one page.
+        No size: the size class stays."""
+        apply_size_class(self, size)
         for page in ("threads", "latency"):
             self.set_class(page == self.page, f"-show-{page}")
         self.refresh_bindings()
@@ -104,7 +102,7 @@ class CompareScreen(Screen[None]):
 
     def action_page(self, page: str) -> None:
         self.page = page
-        self._arrange(Size(0, 0))
+        self._arrange()
 
     def on_unmount(self) -> None:
         if self._worker is not None:

@@ -41,7 +41,7 @@ from widgets.thread_graph import ThreadGraph
 from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.projection import PROJECTION_CLASS
-from workshop.app.screens.sizes import SIZES, size_class
+from workshop.app.screens.sizes import apply_size_class
 from workshop.engine import costcard
 from workshop.engine.catalog import Exercise
 
@@ -223,11 +223,8 @@ class ExerciseLayout(Screen[None]):
 
     def arrange_pages(self, size: Size | None = None) -> None:
         """Set the classes that say which pages are on screen."""
-        if size is not None and size.width and size.height:
-            self.size_class = size_class(size)
+        self.size_class = apply_size_class(self, size)
         projection = self.has_class(PROJECTION_CLASS)
-        for cls in SIZES:
-            self.set_class(cls == self.size_class, cls)
         shown = shown_pages(self.size_class, projection, self.page, self.panel, self.lead)
         self.set_class(len(shown) < len(PAGES), "-paged")
         self.query_one("#panels").set_class(bool(shown - {"lesson"}), "-shown")
