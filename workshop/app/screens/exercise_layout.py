@@ -52,14 +52,19 @@ class Page:
     key: str
     title: str  # on its tab and in the footer
     box_title: str  # on its border
+    widget_id: str  # the box it is on screen
+
+    @property
+    def border_title(self) -> str:
+        return f"[b]{self.key}[/b] {self.box_title}"
 
 
 PAGES = (
-    Page("lesson", "1", "lesson", "targets"),
-    Page("threads", "2", "threads", "OS threads · churn"),
-    Page("placement", "3", "CPUs·GPU", "CPUs (last CPU of each thread) · GPU"),
-    Page("latency", "4", "latency", "latency of the calls"),
-    Page("log", "5", "log", "build & run log"),
+    Page("lesson", "1", "lesson", "targets", "lesson"),
+    Page("threads", "2", "threads", "OS threads · churn", "threads-box"),
+    Page("placement", "3", "CPUs·GPU", "CPUs (last CPU of each thread) · GPU", "placement-box"),
+    Page("latency", "4", "latency", "latency of the calls", "latency"),
+    Page("log", "5", "log", "build & run log", "log"),
 )
 PAGE_BY_NAME = {p.name: p for p in PAGES}
 PAGE_GROUP = Binding.Group("panels")
@@ -149,13 +154,13 @@ class ExerciseLayout(Screen[None]):
         return BuildLog(id="log", classes="page")
 
     def page_widget(self, name: str) -> Widget:
-        ids = {"lesson": "#lesson", "threads": "#threads-box", "placement": "#placement-box"}
-        return self.query_one(ids.get(name, f"#{name}"))
+        return self.query_one(f"#{PAGE_BY_NAME[name].widget_id}")
 
     def mount_layout(self) -> None:
-        for p in PAGES[1:]:
-            self.page_widget(p.name).border_title = f"[b]{p.key}[/b] {p.box_title}"
-        self.query_one("#targets-box").border_title = "[b]1[/b] targets"
+        lesson, *panels = PAGES
+        for p in panels:
+            self.page_widget(p.name).border_title = p.border_title
+        self.query_one("#targets-box").border_title = lesson.border_title  # its upper half
         self.query_one("#text-box").border_title = "lesson"
         self.query_one(Tabs).can_focus = False
         self.arrange_pages(self.app.size)
