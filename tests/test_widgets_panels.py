@@ -4,12 +4,11 @@ stood in for by a GpuInfo, since most test machines have no GPU)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
+from test_app_support import RECORDED
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -30,8 +29,6 @@ from widgets.units import bar, duration_ns, rate
 from workshop.app.themes import WORKSHOP
 from workshop.engine import paths
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
-
-RECORDED = json.loads((Path(__file__).with_name("snapshots") / "recorded_run.json").read_text())
 
 
 class Holder(App[None]):
