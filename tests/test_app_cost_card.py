@@ -4,10 +4,9 @@ machine it says so, and c measures one for real (the same benchmarks as
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from test_app_support import make_app, wait_for
+from test_app_support import copy_exercise_01, make_app, wait_for
 from textual.widgets import Markdown
 
 from widgets.cost_card import CostCardView
@@ -45,14 +44,13 @@ async def test_the_card_is_measured_from_the_screen_and_kept(tmp_path: Path) -> 
 
 
 async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> None:
-    app, _, catalog = make_app(tmp_path, watch=False, check_on_open=False)
+    app, _, _ = make_app(tmp_path, watch=False, check_on_open=False)
     key = "chan_roundtrip_locked"
     entry = costcard.Entry(key, 4.2e-6, 4.0e-6, 4.4e-6, (4.2e-6,) * 5)
     machine = costcard.Machine("test cpu", 2, "test kernel", "go-test")
     app.cost_card = costcard.Card(machine, {key: entry}, 0.0, 1.0)
     text = f"A hand-off costs [31 µs]({'cost:' + key}) here; [9 ns](cost:call) too."
-    folder = tmp_path / catalog[0].directory.name
-    shutil.copytree(catalog[0].directory, folder)
+    folder = copy_exercise_01(tmp_path)
     (folder / "README.md").write_text(text)
     manifest = folder / "manifest.toml"
     assert "hints = [\n" in manifest.read_text()

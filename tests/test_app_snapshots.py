@@ -11,12 +11,11 @@ To accept a change on purpose: PINLAB_UPDATE_SNAPSHOTS=1 pytest tests/test_app_s
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from pathlib import Path
 
 import pytest
-from test_app_support import wait_for
+from test_app_support import RECORDED, SNAPSHOTS, wait_for
 
 from probes.churn import Churn
 from probes.frames import Baseline
@@ -46,9 +45,6 @@ from workshop.engine.events import (
 from workshop.engine.sandbox import ThreadSample
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.workspace import Workspace
-
-SNAPSHOTS = Path(__file__).with_name("snapshots")
-RECORDED = json.loads((SNAPSHOTS / "recorded_run.json").read_text())
 
 TARGETS = (
     Target("pin-removed", "no-call", "compute no longer pins its thread", "calls", max=0),

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_app_support import copy_exercise_01
 
-from workshop.engine import paths
 from workshop.engine.catalog import CatalogError, Exercise, load_catalog, load_exercise, resolve
 
 
@@ -51,12 +51,6 @@ def test_unknown_id_names_the_known_ones(catalog: list[Exercise]) -> None:
         resolve(catalog, "99")
 
 
-def _copy_01(tmp_path: Path) -> Path:
-    dest = tmp_path / "01-vestigial-pin"
-    shutil.copytree(paths.EXERCISES / "01-vestigial-pin", dest)
-    return dest
-
-
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -70,7 +64,7 @@ def _copy_01(tmp_path: Path) -> Path:
     ],
 )
 def test_broken_manifest_is_rejected(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
-    ex_dir = _copy_01(tmp_path)
+    ex_dir = copy_exercise_01(tmp_path)
     manifest = ex_dir / "manifest.toml"
     manifest.write_text(edit(manifest.read_text()))
     with pytest.raises(CatalogError, match=message):
@@ -78,16 +72,16 @@ def test_broken_manifest_is_rejected(tmp_path: Path, edit, message: str) -> None
 
 
 def test_missing_solution_file_is_rejected(tmp_path: Path) -> None:
-    ex_dir = _copy_01(tmp_path)
+    ex_dir = copy_exercise_01(tmp_path)
     (ex_dir / "_solution" / "compute.go").unlink()
     with pytest.raises(CatalogError, match="_solution/compute.go"):
         load_exercise(ex_dir)
 
 
 def test_duplicate_numbers_are_rejected(tmp_path: Path) -> None:
-    _copy_01(tmp_path)
+    original = copy_exercise_01(tmp_path)
     twin = tmp_path / "01-twin"
-    shutil.copytree(tmp_path / "01-vestigial-pin", twin)
+    shutil.copytree(original, twin)
     m = twin / "manifest.toml"
     m.write_text(m.read_text().replace('id = "01-vestigial-pin"', 'id = "01-twin"'))
     with pytest.raises(CatalogError, match="used twice"):
@@ -95,7 +89,7 @@ def test_duplicate_numbers_are_rejected(tmp_path: Path) -> None:
 
 
 def test_a_variant_may_change_an_editable_file_below_the_exercise(tmp_path: Path) -> None:
-    ex_dir = _copy_01(tmp_path)
+    ex_dir = copy_exercise_01(tmp_path)
     manifest = ex_dir / "manifest.toml"
     manifest.write_text(
         manifest.read_text().replace(

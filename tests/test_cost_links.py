@@ -7,8 +7,9 @@ here, without calibrating (no card is needed to know its keys)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
+
+from test_app_support import EXERCISE_01, copy_exercise_01
 
 from workshop.engine import costcard
 from workshop.engine.catalog import Exercise, load_exercise
@@ -43,12 +44,8 @@ def test_every_cost_link_in_the_exercise_texts_names_an_entry_of_the_card(
     assert links and set(links) <= set(costcard.BY_KEY)
 
 
-def test_a_text_that_names_no_entry_of_the_card_is_caught(
-    catalog: list[Exercise], tmp_path: Path
-) -> None:
-    real = catalog[0]
-    folder = tmp_path / real.directory.name
-    shutil.copytree(real.directory, folder)
+def test_a_text_that_names_no_entry_of_the_card_is_caught(tmp_path: Path) -> None:
+    folder = copy_exercise_01(tmp_path)
     (folder / "README.md").write_text(
         "Fine: [30 µs](cost:chan_roundtrip_locked). "
         "A slip: [38 µs](cost:exit_while_locked). "
@@ -62,7 +59,7 @@ def test_a_text_that_names_no_entry_of_the_card_is_caught(
     )
     problems = text_problems(load_exercise(folder))
     assert problems == [
-        f"{real.id} README.md: cost:exit_while_locked is no entry of the card",
-        f"{real.id} README.md: unreadable cost link '](cost:cgo-call)'",
-        f"{real.id} hint 1: unreadable cost link '](cost:template )'",
+        f"{EXERCISE_01} README.md: cost:exit_while_locked is no entry of the card",
+        f"{EXERCISE_01} README.md: unreadable cost link '](cost:cgo-call)'",
+        f"{EXERCISE_01} hint 1: unreadable cost link '](cost:template )'",
     ]

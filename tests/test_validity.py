@@ -9,14 +9,17 @@ prints the values behind it."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 
 from workshop.engine import report
-from workshop.engine.catalog import load_catalog, resolve
-from workshop.engine.check import ExerciseCheck
+from workshop.engine.build import Source
+from workshop.engine.catalog import Variant, load_catalog, resolve
+from workshop.engine.check import ExerciseCheck, ExerciseResult
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.validity import cases, problems
+from workshop.engine.verdict import MET, MISSED, Status, Verdict
 
 RUNS = int(os.environ.get("PINLAB_VALIDITY_RUNS", "1"))
 CATALOG = load_catalog()
@@ -36,34 +39,29 @@ async def test_validity(ex_id: str, index: int, label: str, toolchain: Toolchain
 
 def test_every_exercise_has_its_variants() -> None:
     """At least four wrong answers and two right-but-different ones each."""
-    short = {
+    counts = {
         ex.id: (sum(v.wrong for v in ex.variants), sum(not v.wrong for v in ex.variants))
         for ex in CATALOG
-        if sum(v.wrong for v in ex.variants) < 4 or sum(not v.wrong for v in ex.variants) < 2
+    }
+    short = {
+        ex_id: (wrong, right) for ex_id, (wrong, right) in counts.items() if wrong < 4 or right < 2
     }
     assert not short, f"exercises short of variants (wrong, right): {short}"
 
 
 def test_a_catch_may_name_two_targets_one_of_which_must_miss() -> None:
-    from dataclasses import replace
-
-    from workshop.engine.build import Source
-    from workshop.engine.catalog import Variant
-    from workshop.engine.check import ExerciseResult
-    from workshop.engine.verdict import MET, MISSED, Verdict
-
     ex = CATALOG[0]
     a, b = ex.targets[0].id, ex.targets[1].id
     variant = Variant("either", "miss", "test", (f"{a}|{b}",), ex.directory)
     ex = replace(ex, variants=(variant,))
 
-    def result(a_status: str, b_status: str) -> ExerciseResult:
+    def result(a_status: Status, b_status: Status) -> ExerciseResult:
         verdicts = [
-            Verdict(a, "a", "info", MET if a_status == "met" else MISSED, 0.0, ""),
-            Verdict(b, "b", "info", MET if b_status == "met" else MISSED, 0.0, ""),
+            Verdict(a, "a", "info", a_status, 0.0, ""),
+            Verdict(b, "b", "info", b_status, 0.0, ""),
         ]
         return ExerciseResult(ex, Source("variant", ex.directory, "either"), verdicts)
 
-    assert problems(result("met", "missed")) == []
-    assert problems(result("missed", "met")) == []
-    assert problems(result("met", "met"))[0].startswith(f"{a}|{b} not caught")
+    assert problems(result(MET, MISSED)) == []
+    assert problems(result(MISSED, MET)) == []
+    assert problems(result(MET, MET))[0].startswith(f"{a}|{b} not caught")

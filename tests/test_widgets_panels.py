@@ -4,14 +4,13 @@ stood in for by a GpuInfo, since most test machines have no GPU)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
+from test_app_support import RECORDED
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.strip import Strip
 from textual.widget import Widget
 
 from probes.churn import Churn
@@ -30,8 +29,6 @@ from widgets.units import bar, duration_ns, rate
 from workshop.app.themes import WORKSHOP
 from workshop.engine import paths
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
-
-RECORDED = json.loads((Path(__file__).with_name("snapshots") / "recorded_run.json").read_text())
 
 
 class Holder(App[None]):
@@ -140,14 +137,7 @@ async def test_thread_graph_redraws_only_a_new_picture() -> None:
         for i in range(60):  # more samples than columns: the plot scrolls
             graph.add(i / 10, 5)
         await tick(pilot, graph)
-        renders = [0]
-        original = graph.draw
-
-        def counted(width: int, height: int) -> list[Strip]:
-            renders[0] += 1
-            return original(width, height)
-
-        graph.draw = counted  # type: ignore[method-assign]
+        renders = count_calls(graph, "draw")
         graph.add(6.0, 5)  # the same count scrolls into the same picture
         await tick(pilot, graph)
         assert renders[0] == 0
@@ -220,16 +210,17 @@ async def tick(pilot: Pilot[None], widget: ThrottledWidget) -> None:
     await pilot.pause()
 
 
-def count_renders(widget: Widget) -> list[int]:
-    """Counts the widget's renders from now on (Textual calls render to draw)."""
+def count_calls(widget: Widget, name: str = "render") -> list[int]:
+    """Counts calls of the widget's method `name` from now on (Textual calls
+    render to draw a widget; a ThrottledLines panel's render_line calls draw)."""
     calls = [0]
-    original = widget.render
+    original = getattr(widget, name)
 
-    def counted() -> RenderableType:
+    def counted(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
-        return original()
+        return original(*args, **kwargs)
 
-    widget.render = counted  # type: ignore[method-assign]
+    setattr(widget, name, counted)
     return calls
 
 
@@ -239,7 +230,7 @@ async def test_gpu_panel_redraws_only_for_a_new_reading() -> None:
     async with Holder(panel).run_test(size=(80, 12)) as pilot:
         panel.show(reading, "")
         await tick(pilot, panel)
-        renders = count_renders(panel)
+        renders = count_calls(panel)
         for _ in range(3):  # the sampler repeats its last GPU reading between readings
             panel.show(reading, "")
         await tick(pilot, panel)
@@ -257,7 +248,7 @@ async def test_cpu_map_redraws_only_when_a_thread_moved() -> None:
         cpu_map.set_topology(topo)
         cpu_map.show([thread])
         await tick(pilot, cpu_map)
-        renders = count_renders(cpu_map)
+        renders = count_calls(cpu_map)
         cpu_map.show([ThreadInfo(10, 1, "prog", "R", 0, (0, 1), 0.3)])  # only its CPU time
         await tick(pilot, cpu_map)
         assert renders[0] == 0
