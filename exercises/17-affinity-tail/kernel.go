@@ -10,21 +10,23 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// cpuMask is a kernel CPU set for up to 1024 CPUs.
-type cpuMask [16]uint64
+// cpuMask is a kernel CPU set (unix.CPUSet: up to 1024 CPUs), comparable
+// with ==.
+type cpuMask unix.CPUSet
 
 func maskOf(cpus ...int) cpuMask {
-	var m cpuMask
+	var s unix.CPUSet
 	for _, c := range cpus {
-		m[c/64] |= 1 << (c % 64)
+		s.Set(c)
 	}
-	return m
+	return cpuMask(s)
 }
 
-func (m *cpuMask) has(cpu int) bool { return m[cpu/64]&(1<<(cpu%64)) != 0 }
+func (m *cpuMask) has(cpu int) bool { return (*unix.CPUSet)(m).IsSet(cpu) }
 
 func (m *cpuMask) cpus() []int {
 	var out []int
@@ -39,22 +41,13 @@ func (m *cpuMask) cpus() []int {
 // affinity is the set of CPUs thread tid may run on (0: the caller).
 func affinity(tid int) (cpuMask, error) {
 	var m cpuMask
-	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, uintptr(tid),
-		unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m[0])))
-	if errno != 0 {
-		return m, errno
-	}
-	return m, nil
+	err := unix.SchedGetaffinity(tid, (*unix.CPUSet)(&m))
+	return m, err
 }
 
 // setAffinity confines thread tid (0: the caller) to m.
 func setAffinity(tid int, m cpuMask) error {
-	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, uintptr(tid),
-		unsafe.Sizeof(m), uintptr(unsafe.Pointer(&m[0])))
-	if errno != 0 {
-		return errno
-	}
-	return nil
+	return unix.SchedSetaffinity(tid, (*unix.CPUSet)(&m))
 }
 
 // task is one thread of this process: its TID as the process sees it
