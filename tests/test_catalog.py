@@ -108,3 +108,28 @@ def test_a_variant_may_change_an_editable_file_below_the_exercise(tmp_path: Path
     (variant / "sub" / "stray.go").write_text("package sub\n")
     with pytest.raises(CatalogError, match="sub/stray.go"):
         load_exercise(ex_dir)
+
+
+def test_rules_name_targets_of_the_manifest(catalog: list[Exercise]) -> None:
+    """rules.toml: each rule of the text names its phase and the targets judging it."""
+    ex = resolve(catalog, "01")
+    assert ex.rules and all(r.phase and r.targets for r in ex.rules)
+    judged = {t for r in ex.rules for t in r.targets}
+    assert judged == {t.id for t in ex.targets}
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('targets = ["threads"]', 'targets = ["thread"]'), "no target"),
+        (lambda t: t.replace('targets = ["threads"]', "targets = []"), "names no target"),
+        (lambda t: t.replace('"not-inlined"]', '"threads"]'), "judge no rule"),
+        (lambda t: t.replace("phase = ", "where = "), "missing 'phase'"),
+    ],
+)
+def test_a_broken_rules_table_is_rejected(tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    ex_dir = copy_exercise_01(tmp_path)
+    rules = ex_dir / "rules.toml"
+    rules.write_text(edit(rules.read_text()))
+    with pytest.raises(CatalogError, match=message):
+        load_exercise(ex_dir)

@@ -81,6 +81,16 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A rule the exercise text asks the learner to keep (`rules.toml`): the
+    scenario phase that makes it matter and the targets that judge it."""
+
+    rule: str
+    phase: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     number: int
@@ -93,6 +103,7 @@ class Exercise:
     hints: tuple[str, ...]
     summary: str
     variants: tuple[Variant, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -192,6 +203,34 @@ def _variants(
     return tuple(out)
 
 
+def _rules(directory: Path, targets: tuple[Target, ...]) -> tuple[Rule, ...]:
+    """rules.toml: every rule of the text, each with its phase and the targets
+    that judge it; every target judges at least one rule."""
+    path = directory / "rules.toml"
+    if not path.is_file():
+        return ()
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text()).get("rule", [])
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+    ids = {t.id for t in targets}
+    rules = []
+    for i, r in enumerate(raw, 1):
+        at = f"{where} rule {i}"
+        named = tuple(_require(r, "targets", list, at))
+        if not named:
+            raise CatalogError(f"{at}: names no target")
+        if unknown := [t for t in named if t not in ids]:
+            raise CatalogError(f"{at}: no target {unknown} in the manifest")
+        rules.append(Rule(_require(r, "rule", str, at), _require(r, "phase", str, at), named))
+    if not rules:
+        raise CatalogError(f"{where}: no [[rule]]")
+    if unjudging := sorted(ids - {t for r in rules for t in r.targets}):
+        raise CatalogError(f"{where}: targets {unjudging} judge no rule")
+    return tuple(rules)
+
+
 def load_exercise(directory: Path) -> Exercise:
     manifest = directory / "manifest.toml"
     where = str(manifest)
@@ -249,6 +288,7 @@ def load_exercise(directory: Path) -> Exercise:
         hints=tuple(data.get("hints", [])),
         summary=str(data.get("summary", "")),
         variants=variants,
+        rules=_rules(directory, targets),
     )
 
 
