@@ -110,9 +110,9 @@ def before_engine(ex: Exercise) -> Exercise:
     manifest asks of the sequential rule now."""
     from dataclasses import replace
 
-    from workshop.engine.catalog import RATIO_KINDS
+    from workshop.engine.kinds import kind
 
-    if not any(t.kind in RATIO_KINDS for t in ex.targets):
+    if not any(kind(t.kind).ratio for t in ex.targets):
         return ex
     return replace(ex, scenario=replace(ex.scenario, rounds=max(3, ex.scenario.rounds)))
 

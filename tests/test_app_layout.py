@@ -15,12 +15,13 @@ from textual.geometry import Region, Size
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from widgets.target_checklist import PASSFAIL, TargetChecklist
+from widgets.target_checklist import TargetChecklist
 from workshop.app.screens.compare import CompareScreen
 from workshop.app.screens.exercise import ExerciseScreen
 from workshop.app.screens.exercise_layout import PAGES, shown_pages
 from workshop.app.screens.sizes import size_class
 from workshop.engine.catalog import Exercise
+from workshop.engine.kinds import kind
 
 PAGE_TITLES = {  # a page's key -> words only that page shows (its border title)
     "2": "OS threads · churn",
@@ -135,7 +136,7 @@ async def test_every_target_label_wraps_whole_at_80x24(tmp_path: Path) -> None:
                 assert holds_in_order(drawn, words(target.label)), f"{ex.id}: {target.label!r}"
             assert not cut_word(text), f"{ex.id}: a word cut to '…'"
             for v in checklist.verdicts:  # limits drawn whole, units included
-                assert v.kind in PASSFAIL or v.limit_text() in text, f"{ex.id}: {v.limit_text()}"
+                assert kind(v.kind).passfail or v.limit_text() in text, f"{ex.id}: {v.limit_text()}"
             app.pop_screen()
             await pilot.pause()
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_app_support import copy_exercise_01
 
 from workshop.engine.build import Source, call_graph
 from workshop.engine.callgraph import CallGraph, Node, Ref
-from workshop.engine.catalog import Exercise, Target, resolve
+from workshop.engine.catalog import Exercise, Target, load_exercise, resolve
 from workshop.engine.targets import judge_no_call, judge_no_import
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import MET, MISSED, NOT_MEASURED
@@ -141,3 +142,26 @@ def test_a_call_may_name_one_of_the_exercises_own_functions() -> None:
         "y", "no-call", "y", "calls", max=0, params={"function": "compute", "call": "refOpn"}
     )
     assert judge_no_call(typo, graph, ("compute.go",)).status == NOT_MEASURED
+
+
+@pytest.mark.parametrize("kind", ["no-call", "no-import"])
+async def test_a_static_target_without_max_still_catches(
+    kind: str, tmp_path: Path, catalog: list[Exercise], toolchain: Toolchain
+) -> None:
+    """no-call and no-import imply `max = 0`: a manifest that leaves it out
+    must not pass every answer (the kind table gives the limit)."""
+    ex_dir = copy_exercise_01(tmp_path)
+    manifest = ex_dir / "manifest.toml"
+    target = f'[[target]]\nid = "forbidden"\nkind = "{kind}"\nlabel = "x"\n'
+    target += 'function = "*"\ncall = "runtime.LockOSThread"\n' if kind == "no-call" else ""
+    target += 'import = "runtime"\n' if kind == "no-import" else ""
+    manifest.write_text(manifest.read_text() + "\n" + target)
+    rules = ex_dir / "rules.toml"
+    rules.write_text(rules.read_text().replace('["threads"]', '["threads", "forbidden"]'))
+    t = next(t for t in load_exercise(ex_dir).targets if t.id == "forbidden")
+    assert t.max == 0
+    ex = resolve(catalog, "01")
+    graph = await call_graph(ex, Source("starter"), toolchain, tmp_path / "out")
+    judge = judge_no_call if kind == "no-call" else judge_no_import
+    v = judge(t, graph, ex.editable)
+    assert v.status == MISSED, v

@@ -9,9 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
+from workshop.engine.kinds import kind
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Verdict
-
-PASSFAIL = ("not-inlined", "go-test")  # targets that hold or not: no value to show when met
 
 
 class TargetChecklist(Widget):
@@ -87,12 +86,12 @@ class TargetChecklist(Widget):
             if self._stale:
                 style = note_style
             label = Text(v.label, style=style)
-            if shared is None and (v.status != MET or v.kind.endswith("ratio")):
+            if shared is None and (v.status != MET or kind(v.kind).detail_when_met):
                 if v.detail:
                     label.append(f"\n{v.detail}", style=note_style)
                 elif v.status not in (MET, MISSED):
                     label.append(f"\n{v.status}", style=note_style)
-            passfail = v.kind in PASSFAIL
+            passfail = kind(v.kind).passfail
             value = "" if passfail and v.status == MET else v.value_text()
             table.add_row(
                 Text("…" if v.status == NOT_MEASURED else v.mark, style=style),

@@ -10,22 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from workshop.engine import paths
+from workshop.engine.kinds import KINDS, kind
 
-# Target kinds the evaluator knows; see workshop/targets.py.
-TARGET_KINDS = {
-    "no-call",  # no function named reaches a call (reference graph, by type information)
-    "no-import",  # the editable files import none of some packages ("C" is cgo)
-    "not-inlined",  # a named function is not inlined (go build -gcflags=-m)
-    "go-test",  # the exercise's own Go tests pass (optionally under -race)
-    "threads-above-baseline",  # peak OS threads minus the idle baseline
-    "thread-creations",  # threads created per second of load (exact where possible)
-    "throughput-ratio",  # calls/s against the starter, side by side
-    "latency-ratio",  # a latency percentile against the starter, side by side
-    "allocs-per-call",  # heap objects allocated per call
-    "errors",  # calls that returned an error
-    "info",  # a value the driver reports (e.g. device inits)
-}
-RATIO_KINDS = {"throughput-ratio", "latency-ratio"}
 DIFFICULTIES = ("easy", "medium", "hard")
 _ID = re.compile(r"^(\d\d)-[a-z0-9-]+$")
 
@@ -117,10 +103,6 @@ class Exercise:
     def text(self) -> str:
         return (self.directory / "README.md").read_text()
 
-    @property
-    def needs_starter_runs(self) -> bool:
-        return any(t.kind in RATIO_KINDS for t in self.targets)
-
     def variant(self, name: str) -> Variant:
         for v in self.variants:
             if v.name == name:
@@ -147,18 +129,19 @@ def _require(data: dict[str, Any], key: str, typ: type, where: str) -> Any:
 def _target(raw: dict[str, Any], where: str) -> Target:
     tid = _require(raw, "id", str, where)
     where = f"{where} target '{tid}'"
-    kind = _require(raw, "kind", str, where)
-    if kind not in TARGET_KINDS:
-        raise CatalogError(
-            f"{where}: unknown kind '{kind}' (known: {', '.join(sorted(TARGET_KINDS))})"
-        )
+    name = _require(raw, "kind", str, where)
+    if name not in KINDS:
+        raise CatalogError(f"{where}: unknown kind '{name}' (known: {', '.join(sorted(KINDS))})")
     known = {"id", "kind", "label", "unit", "max", "min", "band"}
     lo, hi = raw.get("min"), raw.get("max")
-    if kind not in {"no-call", "no-import", "not-inlined", "go-test"} and lo is None and hi is None:
-        raise CatalogError(f"{where}: needs 'min' or 'max'")
+    k = kind(name)
+    if lo is None and hi is None:
+        if k.needs_limit:
+            raise CatalogError(f"{where}: needs 'min' or 'max'")
+        hi = k.implied_max  # no-call and no-import: none at all
     return Target(
         id=tid,
-        kind=kind,
+        kind=name,
         label=str(raw.get("label", tid)),
         unit=str(raw.get("unit", "")),
         max=None if hi is None else float(hi),
@@ -274,7 +257,7 @@ def load_exercise(directory: Path) -> Exercise:
     names = {"starter", "solution", *(v.name for v in variants)}
     for t in targets:
         against = t.params.get("against", "starter")
-        if t.kind in RATIO_KINDS and against not in names:
+        if kind(t.kind).ratio and against not in names:
             raise CatalogError(f"{where} target '{t.id}': 'against' names no source: {against}")
     return Exercise(
         id=ex_id,

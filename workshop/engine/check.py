@@ -25,7 +25,7 @@ from workshop.engine.build import (
     run_tests,
     vet,
 )
-from workshop.engine.catalog import RATIO_KINDS, Exercise, Target
+from workshop.engine.catalog import Exercise, Target
 from workshop.engine.events import (
     CheckDone,
     Emit,
@@ -34,6 +34,7 @@ from workshop.engine.events import (
     Status,
     ignore,
 )
+from workshop.engine.kinds import GO_TEST, NO_CALL, NO_IMPORT, kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.reference import References
@@ -51,8 +52,6 @@ from workshop.engine.targets import (
 )
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import INCONCLUSIVE, MISSED, Verdict
-
-STATIC_KINDS = {"no-call", "no-import", "not-inlined"}
 
 
 @dataclass
@@ -140,17 +139,17 @@ class ExerciseCheck:
             return result
 
         # the static work runs beside the build: none of it is measured
-        static = [t for t in targets if t.kind in STATIC_KINDS]
+        static = [t for t in targets if kind(t.kind).static]
         graph_task = (
             asyncio.create_task(call_graph(ex, self.source, self.tc, workdir / "calls"))
-            if any(t.kind in ("no-call", "no-import") for t in static)
+            if any(kind(t.kind).needs_graph for t in static)
             else None
         )
         test_tasks = {
             race: asyncio.create_task(
                 compile_tests(ex, self.source, self.tc, workdir / f"test-{race}", race)
             )
-            for race in {bool(t.params.get("race")) for t in targets if t.kind == "go-test"}
+            for race in {bool(t.params.get("race")) for t in targets if t.kind == GO_TEST}
         }
         try:
             build_res = await runner.build(self.source)
@@ -166,16 +165,16 @@ class ExerciseCheck:
 
         if static:
             for t in static:
-                if t.kind == "no-call":
+                if t.kind == NO_CALL:
                     assert graph is not None
                     self._judged(verdicts, judge_no_call(t, graph, ex.editable))
-                elif t.kind == "no-import":
+                elif t.kind == NO_IMPORT:
                     assert graph is not None
                     self._judged(verdicts, judge_no_import(t, graph, ex.editable))
                 else:
                     self._judged(verdicts, judge_not_inlined(t, build_res))
 
-        measured = [t for t in targets if t.kind not in STATIC_KINDS and t.kind != "go-test"]
+        measured = [t for t in targets if kind(t.kind).measured]
         if measured:
             error, details = await self._measure(runner, measured, build_res, result)
             if error:
@@ -184,7 +183,7 @@ class ExerciseCheck:
                 self._judged(verdicts, self._final(t, result))
 
         for t in targets:
-            if t.kind == "go-test":
+            if t.kind == GO_TEST:
                 race = bool(t.params.get("race"))
                 self.emit(Status("", "the exercise's Go tests" + (" under -race" if race else "")))
                 res = await run_tests(ex, self.tc, tests[race], run=str(t.params.get("run", "")))
@@ -194,7 +193,7 @@ class ExerciseCheck:
         return finish()
 
     def _final(self, t: Target, result: ExerciseResult) -> Verdict:
-        if t.kind not in RATIO_KINDS:
+        if not kind(t.kind).ratio:
             return judge_measured(t, result.runs)
         v = judge_ratio(t, self._ratios[t.id])
         if v.status == INCONCLUSIVE:  # still inside the band after the last round
@@ -217,7 +216,7 @@ class ExerciseCheck:
         dead band, at least scenario.rounds otherwise, more while
         inconclusive, at most scenario.max_rounds."""
         ex = self.ex
-        ratio = [t for t in measured if t.kind in RATIO_KINDS]
+        ratio = [t for t in measured if kind(t.kind).ratio]
         self._ratios: dict[str, list[float | None]] = {t.id: [] for t in ratio}
         cached: dict[str, list[RunMetrics]] = {}
         binaries: dict[str, Path] = {}

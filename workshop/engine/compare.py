@@ -16,14 +16,15 @@ from workshop.engine import paths
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise, Target
 from workshop.engine.events import CompareDone, Emit, RoundCompared, Status
+from workshop.engine.kinds import LATENCY_RATIO, THROUGHPUT_RATIO
 from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.runner import ScenarioRunner
 from workshop.engine.targets import round_ratio
 from workshop.engine.toolchain import Toolchain
 
-THROUGHPUT = Target("throughput", "throughput-ratio", "throughput ratio", "x")
-P99 = Target("p99", "latency-ratio", "p99 latency ratio", "x", params={"percentile": 99.0})
+THROUGHPUT = Target("throughput", THROUGHPUT_RATIO, "throughput ratio", "x")
+P99 = Target("p99", LATENCY_RATIO, "p99 latency ratio", "x", params={"percentile": 99.0})
 
 
 @dataclass

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop.engine import paths
-from workshop.engine.catalog import RATIO_KINDS, Exercise
+from workshop.engine.catalog import Exercise
 from workshop.engine.events import ignore
+from workshop.engine.kinds import kind
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.runner import ScenarioRunner, reference_of, reference_source
 from workshop.engine.toolchain import Toolchain
@@ -70,7 +71,7 @@ async def measure_references(
     do: the workshop calls it while the learner reads or edits, so that a
     save need not measure the references beside their code. False when
     nothing was needed."""
-    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if t.kind in RATIO_KINDS))
+    names = list(dict.fromkeys(reference_of(t) for t in ex.targets if kind(t.kind).ratio))
     want = {n: ex.scenario.rounds - len(references.get(n).fresh()) for n in names}
     if names and all(w <= 0 for w in want.values()):
         stalest = max(names, key=lambda n: references.get(n).age() or 0.0)

@@ -6,6 +6,7 @@ import json
 from xml.etree import ElementTree as ET
 
 from workshop.engine.check import ExerciseResult
+from workshop.engine.kinds import kind
 from workshop.engine.verdict import MET
 
 
@@ -24,7 +25,7 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
         for v in r.verdicts:
             row = f"  {v.mark} {v.label:<44} {v.value_text():>12}  {v.limit_text():<12}"
             shown = v.detail and v.detail != r.error
-            if shown and (v.status != MET or v.kind.endswith("ratio")):
+            if shown and (v.status != MET or kind(v.kind).detail_when_met):
                 row += f"  {v.detail}"
             lines.append(row.rstrip())
         lines.append("")

@@ -11,6 +11,14 @@ from probes.latency import decode_histogram, value_at
 from workshop.engine.build import BuildResult, GoTestResult
 from workshop.engine.callgraph import CallGraph
 from workshop.engine.catalog import Target
+from workshop.engine.kinds import (
+    ALLOCS_PER_CALL,
+    ERRORS,
+    INFO,
+    THREAD_CREATIONS,
+    THREADS_ABOVE_BASELINE,
+    THROUGHPUT_RATIO,
+)
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, NOT_MEASURED, Status, Verdict
 
@@ -118,7 +126,7 @@ def _median(values: list[float | None]) -> float | None:
 def ratio_metric(t: Target, m: RunMetrics) -> float | None:
     """What a ratio target compares in one run: calls per second, or the
     latency percentile (ns) of the load."""
-    if t.kind == "throughput-ratio":
+    if t.kind == THROUGHPUT_RATIO:
         return m.throughput
     if not m.hists:
         return None
@@ -163,7 +171,7 @@ def judge_measured(t: Target, runs: list[RunMetrics]) -> Verdict:
     if not runs:
         return not_measured(t, "the program did not run")
     kind = t.kind
-    if kind == "threads-above-baseline":
+    if kind == THREADS_ABOVE_BASELINE:
         worst = max(runs, key=lambda r: r.threads_above_baseline or -1)
         v = worst.threads_above_baseline
         detail = (
@@ -172,7 +180,7 @@ def judge_measured(t: Target, runs: list[RunMetrics]) -> Verdict:
             else f"peak {worst.peak_threads}, idle baseline {worst.baseline_threads}"
         )
         return verdict(t, None if v is None else float(v), detail)
-    if kind == "thread-creations":
+    if kind == THREAD_CREATIONS:
         value = _max([r.creations_per_second for r in runs])
         exact = all(r.created_exact for r in runs)
         total = sum(r.created_in_load or 0 for r in runs)
@@ -180,13 +188,13 @@ def judge_measured(t: Target, runs: list[RunMetrics]) -> Verdict:
             "" if exact else " (lower bound: no PID namespace)"
         )
         return verdict(t, value, detail)
-    if kind == "allocs-per-call":
+    if kind == ALLOCS_PER_CALL:
         return verdict(t, _median([r.allocs_per_call for r in runs]))
-    if kind == "errors":
+    if kind == ERRORS:
         return verdict(
             t, float(sum(r.errors for r in runs)), f"of {sum(r.calls for r in runs)} calls"
         )
-    if kind == "info":
+    if kind == INFO:
         key = str(t.params.get("key"))
         known = [x for r in runs if (x := r.infos.get(key)) is not None]
         if not known:

@@ -16,9 +16,10 @@ from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen, WatcherNote
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_layout import YOURS, ExerciseLayout
 from workshop.engine.build import Source
-from workshop.engine.catalog import RATIO_KINDS, Exercise
+from workshop.engine.catalog import Exercise
 from workshop.engine.check import ExerciseCheck, ExerciseResult
 from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
+from workshop.engine.kinds import THROUGHPUT_RATIO, kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.reference import References, measure_references
 from workshop.engine.targets import not_measured
@@ -176,7 +177,7 @@ class ExerciseChecks(ExerciseLayout):
         """Between checks, while the learner reads and edits, measure the
         starter so that the next save is judged against fresh runs of it
         without running it again (ratio targets only)."""
-        if any(t.kind in RATIO_KINDS for t in self.ex.targets):
+        if any(kind(t.kind).ratio for t in self.ex.targets):
             self.measuring_reference = True
             self._refresh_reference()
 
@@ -209,7 +210,7 @@ class ExerciseChecks(ExerciseLayout):
         self.result = result
         self.checklist.set_verdicts(result.verdicts)
         self._note_verdicts()
-        ratio = next((v for v in result.verdicts if v.kind == "throughput-ratio"), None)
+        ratio = next((v for v in result.verdicts if v.kind == THROUGHPUT_RATIO), None)
         if ratio is not None and ratio.value is not None:
             panel = self.query_one(LatencyPanel)
             state = {MET: "good", MISSED: "bad", INCONCLUSIVE: "unsure"}.get(ratio.status)

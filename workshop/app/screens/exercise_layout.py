@@ -44,6 +44,7 @@ from workshop.app.screens.projection import PROJECTION_CLASS
 from workshop.app.screens.sizes import apply_size_class
 from workshop.engine import costcard
 from workshop.engine.catalog import Exercise
+from workshop.engine.kinds import THREADS_ABOVE_BASELINE, THROUGHPUT_RATIO
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,8 @@ class ExerciseLayout(Screen[None]):
         self.query_one(Tabs).can_focus = False
         self.arrange_pages(self.app.size)
         self.query_one("#text-box").focus()
-        threads = next((t for t in self.ex.targets if t.kind == "threads-above-baseline"), None)
-        ratio = next((t for t in self.ex.targets if t.kind == "throughput-ratio"), None)
+        threads = next((t for t in self.ex.targets if t.kind == THREADS_ABOVE_BASELINE), None)
+        ratio = next((t for t in self.ex.targets if t.kind == THROUGHPUT_RATIO), None)
         self._panels = RunPanels(
             YOURS,
             self.query_one(ThreadGraph),
