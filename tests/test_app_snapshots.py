@@ -31,7 +31,6 @@ from workshop.app.screens.exercise import ExerciseScreen
 from workshop.engine import toolchain
 from workshop.engine.build import BuildResult, Source
 from workshop.engine.catalog import Exercise, Scenario, Target
-from workshop.engine.check import ExerciseResult
 from workshop.engine.events import (
     Built,
     CheckDone,
@@ -42,6 +41,7 @@ from workshop.engine.events import (
     RunStarted,
     ThreadsCounted,
 )
+from workshop.engine.results import ExerciseResult
 from workshop.engine.sandbox import ThreadSample
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.workspace import Workspace

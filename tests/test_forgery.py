@@ -18,9 +18,10 @@ import pytest
 from probes.frames import Baseline, Hello, Info, LoadDone, Phase, Result
 from workshop.engine.build import Source, compile_tests, run_tests
 from workshop.engine.catalog import Exercise
-from workshop.engine.check import ExerciseCheck, ExerciseResult
+from workshop.engine.check import ExerciseCheck
 from workshop.engine.integrity import COUNTERS_REWRITTEN, TAMPERED, DeviceWitness, stream_problems
 from workshop.engine.metrics import distill
+from workshop.engine.results import ExerciseResult
 from workshop.engine.sandbox import ProgramResult, ThreadSample
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import MET

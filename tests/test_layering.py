@@ -72,3 +72,56 @@ def test_headless_path_does_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every module of pinlab and the pinlab modules it imports, wherever in
+    the file (a lazy import or one for type checking still ties the two)."""
+    modules = {
+        (TOP_FILES.get(rel) or rel.removesuffix(".py").replace("/", ".")).removesuffix(
+            ".__init__"
+        ): path
+        for path, _ in _sources()
+        if (rel := path.relative_to(ROOT).as_posix())
+    }
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            graph[module] |= {n for n in names if n in modules and n != module}
+    return graph
+
+
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle, as the modules around it, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for n in sorted(graph[m]):
+            if state.get(n) == 1:
+                return path[path.index(n) :] + [n]
+            if n not in state and (found := visit(n)):
+                return found
+        state[m] = 2
+        path.pop()
+        return None
+
+    for m in sorted(graph):
+        if m not in state and (found := visit(m)):
+            return found
+    return None
+
+
+def test_no_import_circle() -> None:
+    """Modules import one way inside a layer too: no module reaches itself."""
+    assert _circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _circle({"a": {"b"}, "b": set()}) is None
+    circle = _circle(_imports())
+    assert circle is None, " -> ".join(circle or [])

@@ -16,8 +16,8 @@ from workshop import cli
 from workshop.engine import paths, report
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise, resolve
-from workshop.engine.check import ExerciseResult
 from workshop.engine.metrics import RunMetrics
+from workshop.engine.results import ExerciseResult
 from workshop.engine.workspace import Workspace
 
 BROKEN = "package main\n\nfunc compute(n int) int {\n\treturn n +\n}\n"

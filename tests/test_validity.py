@@ -16,7 +16,8 @@ import pytest
 from workshop.engine import report
 from workshop.engine.build import Source
 from workshop.engine.catalog import Variant, load_catalog, resolve
-from workshop.engine.check import ExerciseCheck, ExerciseResult
+from workshop.engine.check import ExerciseCheck
+from workshop.engine.results import ExerciseResult
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.validity import cases, problems
 from workshop.engine.verdict import MET, MISSED, Status, Verdict

@@ -12,13 +12,11 @@ import contextlib
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop.engine import paths
 from workshop.engine.build import (
     BuildResult,
-    Diagnostic,
     Source,
     call_graph,
     compile_tests,
@@ -38,6 +36,7 @@ from workshop.engine.kinds import GO_TEST, NO_CALL, NO_IMPORT, kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.metrics import RunMetrics
 from workshop.engine.reference import References
+from workshop.engine.results import ExerciseResult
 from workshop.engine.runner import ScenarioRunner, reference_of, reference_source
 from workshop.engine.targets import (
     judge_go_test,
@@ -52,29 +51,6 @@ from workshop.engine.targets import (
 )
 from workshop.engine.toolchain import Toolchain
 from workshop.engine.verdict import INCONCLUSIVE, MISSED, Verdict
-
-
-@dataclass
-class ExerciseResult:
-    exercise: Exercise
-    source: Source
-    verdicts: list[Verdict]
-    error: str | None = None  # one line: why it does not build or run
-    details: str = ""  # compiler output, panic trace, ... below the verdict
-    build: BuildResult | None = None
-    runs: list[RunMetrics] = field(default_factory=list)
-    starter_runs: list[RunMetrics] = field(default_factory=list)  # measured in this check
-    vet: list[Diagnostic] = field(default_factory=list)  # warnings, not failures
-    seconds: float = 0.0
-    verdict_seconds: float = 0.0  # from the start to the last target judged (vet runs after)
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and all(v.met for v in self.verdicts)
-
-    @property
-    def met_count(self) -> int:
-        return sum(v.met for v in self.verdicts)
 
 
 class ExerciseCheck:

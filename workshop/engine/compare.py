@@ -7,9 +7,7 @@ label "yours" or the other source's label; the ratios are the checks' own
 from __future__ import annotations
 
 import shutil
-import statistics
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop.engine import paths
@@ -18,24 +16,13 @@ from workshop.engine.catalog import Exercise, Target
 from workshop.engine.events import CompareDone, Emit, RoundCompared, Status
 from workshop.engine.kinds import LATENCY_RATIO, THROUGHPUT_RATIO
 from workshop.engine.live import LiveDetail
-from workshop.engine.metrics import RunMetrics
+from workshop.engine.results import CompareResult
 from workshop.engine.runner import ScenarioRunner
 from workshop.engine.targets import round_ratio
 from workshop.engine.toolchain import Toolchain
 
 THROUGHPUT = Target("throughput", THROUGHPUT_RATIO, "throughput ratio", "x")
 P99 = Target("p99", LATENCY_RATIO, "p99 latency ratio", "x", params={"percentile": 99.0})
-
-
-@dataclass
-class CompareResult:
-    rounds: list[tuple[RunMetrics, RunMetrics]] = field(default_factory=list)
-    error: str | None = None
-
-    def ratio(self, target: Target) -> float | None:
-        """Median over rounds of yours / the other."""
-        ratios = [r for a, b in self.rounds if (r := round_ratio(target, a, [b])) is not None]
-        return statistics.median(ratios) if ratios else None
 
 
 class CompareRun:

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from probes.frames import Frame
 from probes.latency import LatencySample
 from probes.sampler import ProcessSample
 from workshop.engine.build import BuildResult
 from workshop.engine.metrics import RunMetrics
+from workshop.engine.results import CompareResult, ExerciseResult
 from workshop.engine.sandbox import ThreadSample
 from workshop.engine.verdict import Verdict
-
-if TYPE_CHECKING:
-    from workshop.engine.check import ExerciseResult
-    from workshop.engine.compare import CompareResult
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from workshop.engine.check import ExerciseResult
 from workshop.engine.kinds import kind
+from workshop.engine.results import ExerciseResult
 from workshop.engine.verdict import MET
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
-from workshop.engine.check import ExerciseResult
+from workshop.engine.results import ExerciseResult
 from workshop.engine.verdict import MISSED
 
 

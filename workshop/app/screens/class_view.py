@@ -6,7 +6,8 @@ be reached, the status line says so and the last answer stays shown."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
+from typing import Protocol, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,10 +19,18 @@ from textual.widgets import Footer, Header, Static
 from widgets.class_grid import ClassGrid
 from widgets.class_stuck import StuckList
 from widgets.class_times import SolveTimesPanel
-from workshop.engine.class_query import ClassSnapshot, fetch_snapshot, hidden_names
+from workshop.engine.class_query import ClassSnapshot, PromClient, fetch_snapshot, hidden_names
 
-if TYPE_CHECKING:
-    from workshop.app.class_app import ClassApp
+
+class Room(Protocol):
+    """What the class view asks of the app that shows it (ClassApp)."""
+
+    client: PromClient
+    stuck_minutes: float
+    refresh_seconds: float
+    hide_names: bool
+    order: Sequence[str]
+    target_labels: dict[tuple[str, str], str]
 
 
 class ClassViewScreen(Screen[None]):
@@ -39,8 +48,8 @@ class ClassViewScreen(Screen[None]):
         self.refreshes = 0
 
     @property
-    def class_app(self) -> ClassApp:
-        return cast("ClassApp", self.app)
+    def class_app(self) -> Room:
+        return cast("Room", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -26,9 +26,10 @@ from workshop.app.screens.exercise_layout import PAGE_GROUP
 from workshop.app.screens.sizes import apply_size_class
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
-from workshop.engine.compare import P99, THROUGHPUT, CompareResult, CompareRun
+from workshop.engine.compare import P99, THROUGHPUT, CompareRun
 from workshop.engine.events import Built, CompareDone, Event, RunEnded, Status
 from workshop.engine.live import LiveDetail
+from workshop.engine.results import CompareResult
 from workshop.engine.watch import Save, SaveWatcher
 
 SIDES = ("yours", "other")

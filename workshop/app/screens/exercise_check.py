@@ -17,11 +17,12 @@ from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_layout import YOURS, ExerciseLayout
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
-from workshop.engine.check import ExerciseCheck, ExerciseResult
+from workshop.engine.check import ExerciseCheck
 from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
 from workshop.engine.kinds import THROUGHPUT_RATIO, kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.reference import References, measure_references
+from workshop.engine.results import ExerciseResult
 from workshop.engine.targets import not_measured
 from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
 from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
