@@ -266,3 +266,25 @@ def test_the_known_limit_a_whole_forged_stream_before_main(
     assert by_id["throughput"].status == MET  # 10 million calls it never made
     assert by_id["inits"].status == MET
     assert result.runs[0].peak_threads is not None  # the kernel's count is still its own
+
+
+def test_the_baseline_drawn_is_the_one_judged() -> None:
+    """The thread graph's idle line comes from the same kernel samples as the
+    verdict, not from the figure the process reports about itself."""
+    from widgets.churn_meter import ChurnMeter
+    from widgets.latency_panel import LatencyPanel
+    from widgets.thread_graph import ThreadGraph
+    from workshop.app.panels import RunPanels
+    from workshop.engine.events import FrameSeen, ThreadsCounted
+
+    panels = RunPanels("yours", ThreadGraph(), ChurnMeter(), LatencyPanel(), thread_allowance=2)
+    panels.feed(FrameSeen("yours", Baseline(0.4, 100)))
+    assert panels.graph.baseline == 100  # until the kernel has been read, the process's word
+    for s in (ThreadSample(0.2, 5, "baseline"), ThreadSample(0.3, 6, "baseline")):
+        panels.feed(ThreadsCounted("yours", s))
+    panels.feed(ThreadsCounted("yours", ThreadSample(0.8, 9, "load")))
+    samples = [ThreadSample(0.2, 5, "baseline"), ThreadSample(0.3, 6, "baseline")]
+    frames = [(0.0, Hello(0, "02", "go", 2, 2, 0.1, 1)), (0.4, Baseline(0.4, 100))]
+    judged = distill("yours", ProgramResult(0, "", "", 1.0, frames=frames, threads=samples))
+    assert panels.graph.baseline == judged.baseline_threads == 6
+    assert panels.figures.limit == 8

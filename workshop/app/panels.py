@@ -27,6 +27,7 @@ from workshop.engine.events import (
     RunStarted,
     ThreadsCounted,
 )
+from workshop.engine.metrics import idle_baseline
 
 
 @dataclass
@@ -57,6 +58,9 @@ class RunPanels:
         self.cpus, self.gpus, self.log = cpus, gpus, log
         self.thread_allowance = thread_allowance
         self.ratio_target = ratio_target  # the throughput ratio shown per round
+        # the judged idle baseline's inputs (engine/metrics.idle_baseline)
+        self._idle_counts: list[int] = []
+        self._reported_idle: int | None = None
         self.figures = Figures()
         self._last_rate: float | None = None
 
@@ -71,6 +75,9 @@ class RunPanels:
             case ThreadsCounted(sample=s):
                 self.graph.add(s.t, s.threads)
                 self.figures.threads = s.threads
+                if s.phase == "baseline":
+                    self._idle_counts.append(s.threads)
+                    self._show_baseline()
                 return True
             case LatencyMeasured(sample=s):
                 self.latency.add(s)
@@ -84,10 +91,8 @@ class RunPanels:
                 if self.gpus is not None and (s.gpus or s.gpu_status):
                     self.gpus.show(s.gpus, s.gpu_status)
             case FrameSeen(frame=Baseline(threads=n)):
-                self.graph.set_baseline(n)
-                if self.thread_allowance is not None:
-                    self.figures.limit = n + int(self.thread_allowance)
-                    self.graph.set_limit(self.figures.limit)
+                self._reported_idle = n
+                self._show_baseline()
                 return True
             case FrameSeen(frame=Invalid(msg=msg)) if self.log is not None:
                 self.log.error(f"wrong answer: {msg}")
@@ -96,6 +101,7 @@ class RunPanels:
                 self.churn.reset()
                 self.latency.reset()
                 self.figures = Figures()
+                self._idle_counts, self._reported_idle = [], None
                 return True
             case RunEnded(metrics=m):
                 self._last_rate = m.throughput
@@ -106,6 +112,14 @@ class RunPanels:
             case Built(result=r) if self.log is not None:
                 self.log.show_build(ev.label, r)
         return False
+
+    def _show_baseline(self) -> None:
+        """The idle baseline the verdict will use, and the limit above it."""
+        n = idle_baseline(self._idle_counts, self._reported_idle)
+        self.graph.set_baseline(n)
+        if n is not None and self.thread_allowance is not None:
+            self.figures.limit = n + int(self.thread_allowance)
+            self.graph.set_limit(self.figures.limit)
 
     def _round(self, ev: RoundCompared) -> bool:
         """A throughput ratio for one round, on this run's latency panel."""

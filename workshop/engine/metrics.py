@@ -87,6 +87,13 @@ def _pid_at(pids: list[tuple[float, int]], t: float) -> int | None:
     return value
 
 
+def idle_baseline(kernel: list[int], reported: int | None) -> int | None:
+    """The idle baseline the targets judge: the kernel's count (/proc, sampled
+    from outside) at its largest during the baseline phase; the harness's own
+    figure (in-process, forgeable) only where no sample fell in that phase."""
+    return max(kernel, default=reported)
+
+
 def distill(label: str, r: ProgramResult) -> RunMetrics:
     baseline = None
     load_start = load_end = None
@@ -124,12 +131,7 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
             case Result():
                 finished = True
 
-    # the baseline is the kernel's count (/proc, sampled from outside); the
-    # harness's own figure (in-process, forgeable) only where no sample fell
-    # in the baseline phase
-    base_samples = [s.threads for s in r.threads if s.phase == "baseline"]
-    if base_samples:
-        baseline = max(base_samples)
+    baseline = idle_baseline([s.threads for s in r.threads if s.phase == "baseline"], baseline)
     run_samples = [s.threads for s in r.threads if s.phase in ("setup", "load", "teardown")]
     peak = max(run_samples) if run_samples else None
 
