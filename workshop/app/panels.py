@@ -16,8 +16,10 @@ from widgets.gpu_panel import GpuPanel
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
 from widgets.units import rate
+from workshop.engine.catalog import Target
 from workshop.engine.events import (
     Built,
+    CheckDone,
     Event,
     FrameSeen,
     LatencyMeasured,
@@ -28,6 +30,10 @@ from workshop.engine.events import (
     ThreadsCounted,
 )
 from workshop.engine.metrics import idle_baseline
+from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED
+
+# a ratio verdict's colour on the latency panel
+RATIO_STATE = {MET: "good", MISSED: "bad", INCONCLUSIVE: "unsure"}
 
 
 @dataclass
@@ -51,13 +57,15 @@ class RunPanels:
         gpus: GpuPanel | None = None,
         log: BuildLog | None = None,
         thread_allowance: float | None = None,
-        ratio_target: str | None = None,
+        ratio: Target | None = None,
     ) -> None:
         self.label = label
         self.graph, self.churn, self.latency = graph, churn, latency
         self.cpus, self.gpus, self.log = cpus, gpus, log
         self.thread_allowance = thread_allowance
-        self.ratio_target = ratio_target  # the throughput ratio shown per round
+        self.ratio = ratio  # the throughput ratio target: each round, then its verdict
+        if ratio is not None:
+            latency.set_ratio(None, ratio.min, "measured each round")
         # the judged idle baseline's inputs (engine/metrics.idle_baseline)
         self._idle_counts: list[int] = []
         self._reported_idle: int | None = None
@@ -111,6 +119,11 @@ class RunPanels:
                         self.log.note("  " + line)
             case Built(result=r) if self.log is not None:
                 self.log.show_build(ev.label, r)
+            case CheckDone(result=r) if self.ratio is not None:
+                v = next((v for v in r.verdicts if v.id == self.ratio.id), None)
+                if v is not None and v.value is not None:
+                    state = RATIO_STATE.get(v.status)
+                    self.latency.set_ratio(v.value, self.ratio.min, v.detail, state)
         return False
 
     def _show_baseline(self) -> None:
@@ -123,9 +136,9 @@ class RunPanels:
 
     def _round(self, ev: RoundCompared) -> bool:
         """A throughput ratio for one round, on this run's latency panel."""
-        if ev.target != self.ratio_target:
+        if self.ratio is None or ev.target != self.ratio.id:
             return False
         mine = self._last_rate
         note = f"round {ev.round}" + (f": {rate(mine)} calls/s yours" if mine else "")
-        self.latency.set_ratio(ev.value, self.latency.ratio_limit, note)
+        self.latency.set_ratio(ev.value, self.ratio.min, note)
         return False

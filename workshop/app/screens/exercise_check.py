@@ -11,7 +11,6 @@ import time
 from textual import work
 from textual.worker import Worker
 
-from widgets.latency_panel import LatencyPanel
 from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen, WatcherNote
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_layout import YOURS, ExerciseLayout
@@ -19,12 +18,12 @@ from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.check import ExerciseCheck
 from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
-from workshop.engine.kinds import THROUGHPUT_RATIO, kind
+from workshop.engine.kinds import kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.reference import References, measure_references
 from workshop.engine.results import ExerciseResult
 from workshop.engine.targets import not_measured
-from workshop.engine.verdict import INCONCLUSIVE, MET, MISSED, Verdict
+from workshop.engine.verdict import Verdict
 from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
 
 
@@ -211,11 +210,6 @@ class ExerciseChecks(ExerciseLayout):
         self.result = result
         self.checklist.set_verdicts(result.verdicts)
         self._note_verdicts()
-        ratio = next((v for v in result.verdicts if v.kind == THROUGHPUT_RATIO), None)
-        if ratio is not None and ratio.value is not None:
-            panel = self.query_one(LatencyPanel)
-            state = {MET: "good", MISSED: "bad", INCONCLUSIVE: "unsure"}.get(ratio.status)
-            panel.set_ratio(ratio.value, panel.ratio_limit, ratio.detail, state)
         if result.error:
             self.log_view.error(result.error)
             for line in result.details.strip().splitlines()[:30]:

@@ -177,10 +177,8 @@ class ExerciseLayout(Screen[None]):
             self.query_one(GpuPanel),
             self.log_view,
             thread_allowance=threads.max if threads else None,
-            ratio_target=ratio.id if ratio else None,
+            ratio=ratio,
         )
-        if ratio is not None:
-            self.query_one(LatencyPanel).set_ratio(None, ratio.min, "measured each round")
         self.query_one(GpuPanel).uses_devices = "device" in self.ex.text.lower()
         self._read_machine()
 
