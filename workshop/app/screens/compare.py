@@ -12,25 +12,24 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Header, Static
-from textual.worker import Worker
 
 from widgets.big_figure import BigFigure
 from widgets.churn_meter import ChurnMeter
 from widgets.key_footer import KeyFooter
 from widgets.latency_panel import LatencyPanel
 from widgets.thread_graph import ThreadGraph
-from workshop.app.messages import EngineEvent, SaveSeen
+from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen
 from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
+from workshop.app.screens.engine_runs import EngineRuns, watch_saves
 from workshop.app.screens.exercise_layout import PAGE_GROUP
 from workshop.app.screens.sizes import apply_size_class
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.compare import P99, THROUGHPUT, CompareRun
-from workshop.engine.events import Built, CompareDone, Event, RunEnded, Status
+from workshop.engine.events import Built, CompareDone, Emit, RunEnded, Status
 from workshop.engine.live import LiveDetail
 from workshop.engine.results import CompareResult
-from workshop.engine.watch import Save, SaveWatcher
 
 SIDES = ("yours", "other")
 
@@ -50,10 +49,9 @@ class CompareScreen(Screen[None]):
         self.ex = ex
         self.other = other
         self.rounds = rounds
-        self.generation = 0
+        self.runs = EngineRuns(self, "compare")
         self.result: CompareResult | None = None
         self.runs_done = 0
-        self._worker: Worker[None] | None = None
         self._panels: dict[str, RunPanels] = {}
         self.page = "threads"  # the panel both sides show where only one fits
 
@@ -106,8 +104,7 @@ class CompareScreen(Screen[None]):
         self._arrange()
 
     def on_unmount(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        self.runs.cancel()
 
     def _label_sides(self) -> None:
         self.query_one("#side-yours").border_title = "yours"
@@ -123,42 +120,23 @@ class CompareScreen(Screen[None]):
         }
 
     def start(self) -> None:
-        self.generation += 1
         self.result = None
         self.runs_done = 0
-        if self._worker is not None:
-            self._worker.cancel()
         for fig in ("#fig-ratio", "#fig-p99-ratio"):
             self.query_one(fig, BigFigure).show("—")
         self.query_one("#fig-rounds", BigFigure).show(f"0/{self.rounds}")
-        self._worker = self.run_worker(
-            self._compare(self.generation), group="compare", exit_on_error=False
-        )
+        self.runs.start(self._compare)
 
-    async def _compare(self, generation: int) -> None:
+    async def _compare(self, emit: Emit, live: LiveDetail) -> None:
         app = pinlab(self)
         yours = Source("workspace", app.workspace.exercise_dir(self.ex))
-
-        def emit(event: Event) -> None:
-            self.post_message(EngineEvent(generation, event))
-
-        live = LiveDetail(emit, app.nvml)
-        try:
-            await CompareRun(
-                self.ex,
-                yours,
-                Source(self.other),
-                app.toolchain,
-                emit,
-                self.rounds,
-                app.seconds,
-                live,
-            ).run()
-        finally:
-            live.close()
+        other = Source(self.other)
+        await CompareRun(
+            self.ex, yours, other, app.toolchain, emit, self.rounds, app.seconds, live
+        ).run()
 
     def on_engine_event(self, message: EngineEvent) -> None:
-        if message.generation != self.generation:
+        if not self.runs.current(message):
             return
         ev = message.event
         for panels in self._panels.values():
@@ -202,10 +180,11 @@ class CompareScreen(Screen[None]):
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def _watch(self) -> None:
-        folder = pinlab(self).workspace.exercise_dir(self.ex)
-        async for item in SaveWatcher(folder, self.ex.editable).run():
-            if isinstance(item, Save):
-                self.post_message(SaveSeen(item))
+        await watch_saves(self, self.ex, lambda: None)
+
+    def on_check_broke(self, message: CheckBroke) -> None:
+        if self.runs.current(message):
+            self.query_one("#status-line", Static).update(f"compare failed: {message.error}")
 
     def on_save_seen(self, message: SaveSeen) -> None:
         if self.is_current:

@@ -9,22 +9,22 @@ import asyncio
 import time
 
 from textual import work
-from textual.worker import Worker
 
 from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen, WatcherNote
 from workshop.app.screens._app import pinlab
+from workshop.app.screens.engine_runs import EngineRuns, watch_saves
 from workshop.app.screens.exercise_layout import YOURS, ExerciseLayout
 from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.check import ExerciseCheck
-from workshop.engine.events import Built, CheckDone, Event, Judged, RunStarted, Status
+from workshop.engine.events import Built, CheckDone, Emit, Judged, RunStarted, Status
 from workshop.engine.kinds import kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.reference import References, measure_references
 from workshop.engine.results import ExerciseResult
 from workshop.engine.targets import not_measured
 from workshop.engine.verdict import Verdict
-from workshop.engine.watch import Save, SaveWatcher, WatcherNotice
+from workshop.engine.watch import Save
 
 
 def pending_verdicts(ex: Exercise, why: str) -> list[Verdict]:
@@ -34,7 +34,7 @@ def pending_verdicts(ex: Exercise, why: str) -> list[Verdict]:
 class ExerciseChecks(ExerciseLayout):
     def __init__(self, ex: Exercise) -> None:
         super().__init__(ex)
-        self.generation = 0
+        self.runs = EngineRuns(self, "check")
         self.result: ExerciseResult | None = None
         self.passed = False
         self.checks_started = 0
@@ -47,7 +47,10 @@ class ExerciseChecks(ExerciseLayout):
         self.references = References()  # recent runs of what ratio targets compare against
         self.measuring_reference = False
         self._save_while_away = False
-        self._check_worker: Worker[None] | None = None
+
+    @property
+    def generation(self) -> int:
+        return self.runs.generation
 
     def mount_checks(self) -> None:
         app = pinlab(self)
@@ -69,23 +72,14 @@ class ExerciseChecks(ExerciseLayout):
             self.start_check("saved while away")
 
     def on_unmount(self) -> None:
-        if self._check_worker is not None:
-            self._check_worker.cancel()
+        self.runs.cancel()
 
     # watching
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def _watch(self) -> None:
-        app = pinlab(self)
-        folder = app.workspace.exercise_dir(self.ex)
         self.watch_mode = "events"
-        watcher = SaveWatcher(folder, self.ex.editable)
-        async for item in watcher.run():
-            if isinstance(item, WatcherNotice):
-                self.watch_mode = "polling"
-                self.post_message(WatcherNote(item))
-            else:
-                self.post_message(SaveSeen(item))
+        await watch_saves(self, self.ex, lambda: setattr(self, "watch_mode", "polling"))
 
     def on_save_seen(self, message: SaveSeen) -> None:
         self.last_save = message.save
@@ -104,45 +98,28 @@ class ExerciseChecks(ExerciseLayout):
     def start_check(self, reason: str) -> None:
         """Cancel the check in flight (the engine kills its processes) and
         start a new one; the previous verdicts stay until the build succeeds."""
-        self.generation += 1
         self.checks_started += 1
-        if self._check_worker is not None:
-            self._check_worker.cancel()
         self.workers.cancel_group(self, "reference")
         if self.result is not None or self.checks_started > 1:
             self.checklist.set_note(f"rechecking ({reason})…")
         self.set_status(f"checking ({reason})…")
-        self._check_worker = self.run_worker(
-            self._check(self.generation), group="check", exit_on_error=False
-        )
+        self.runs.start(self._check)
 
-    async def _check(self, generation: int) -> None:
+    async def _check(self, emit: Emit, live: LiveDetail) -> None:
         app = pinlab(self)
         source = Source("workspace", app.workspace.exercise_dir(self.ex))
-
-        def emit(event: Event) -> None:  # from the event loop and probe threads alike
-            self.post_message(EngineEvent(generation, event))
-
-        live = LiveDetail(emit, app.nvml)
-        try:
-            await ExerciseCheck(
-                self.ex,
-                source,
-                app.toolchain,
-                emit,
-                app.seconds,
-                live=live,
-                references=self.references,
-            ).run()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the check broke, not the learner's code
-            self.post_message(CheckBroke(generation, f"{type(exc).__name__}: {exc}"))
-        finally:
-            live.close()
+        await ExerciseCheck(
+            self.ex,
+            source,
+            app.toolchain,
+            emit,
+            app.seconds,
+            live=live,
+            references=self.references,
+        ).run()
 
     def on_engine_event(self, message: EngineEvent) -> None:
-        if message.generation != self.generation:
+        if not self.runs.current(message):
             return  # from a check that was cancelled
         ev = message.event
         figures_changed = self.panels.feed(ev)
@@ -195,7 +172,7 @@ class ExerciseChecks(ExerciseLayout):
             self.measuring_reference = False
 
     def on_check_broke(self, message: CheckBroke) -> None:
-        if message.generation != self.generation:
+        if not self.runs.current(message):
             return
         self.checks_finished += 1
         self.log_view.error(f"the check itself failed: {message.error}")
