@@ -37,9 +37,9 @@ from workshop.engine.class_local import (
     start_gateway,
 )
 from workshop.engine.class_query import (
+    IN_PROGRESS,
     NOT_STARTED,
     SOLVED,
-    TRYING,
     PromClient,
     Sample,
     aggregate,
@@ -48,6 +48,7 @@ from workshop.engine.class_query import (
 )
 from workshop.engine.class_setup import write_room_config
 from workshop.engine.classroom import ClassSettings, ClassSetupError, Pusher, push_progress
+from workshop.engine.progress import ExerciseProgress, Progress
 from workshop.engine.verdict import MET, MISSED, Verdict
 from workshop.engine.workspace import Workspace
 
@@ -128,13 +129,13 @@ def test_record_keeps_what_a_push_needs(tmp_path: Path, catalog: list[Exercise])
     ws.record(ex, False, verdicts(ex, 1), when=200.0)  # no rise: progress time stays
     ws.record(ex, True, verdicts(ex, len(ex.targets)), when=300.0)
     ws.record(ex, False, verdicts(ex, 0), when=400.0)  # a later miss keeps the pass
-    entry = ws.load_progress()["exercises"][ex.id]
-    assert entry["checks"] == 4
-    assert (entry["first_check"], entry["last_check"]) == (100.0, 400.0)
-    assert entry["progress_at"] == 300.0 and entry["first_pass"] == 300.0
-    assert entry["status"] == SOLVED and entry["met"] == 0
-    assert entry["values"][ex.targets[0].id] == 1.0
-    assert ws.load_progress()["current"] == ex.id
+    entry = ws.load_progress().exercises[ex.id]
+    assert entry.checks == 4
+    assert (entry.first_check, entry.last_check) == (100.0, 400.0)
+    assert entry.progress_at == 300.0 and entry.first_pass == 300.0
+    assert entry.status == SOLVED and entry.last is not None and entry.last.met == 0
+    assert entry.last.targets[0].value == 1.0
+    assert ws.load_progress().current == ex.id
 
 
 def test_only_the_documented_metrics_leave_and_no_paths(
@@ -190,7 +191,7 @@ def test_a_check_pushes_and_the_class_view_reads_it(
     assert snap.problems == [] and snap.gateway_up is True
     assert snap.cell("Ada Lovelace", a.id).state == SOLVED
     cell = snap.cell("Ada Lovelace", b.id)
-    assert (cell.state, cell.met, cell.total) == (TRYING, 2, len(b.targets))
+    assert (cell.state, cell.met, cell.total) == (IN_PROGRESS, 2, len(b.targets))
     assert snap.cell("Ada Lovelace", catalog[2].id).state == NOT_STARTED
     assert snap.current["Ada Lovelace"] == b.id
     (stuck,) = snap.stuck  # no rise for 20 minutes, more than 10
@@ -253,7 +254,7 @@ def test_basic_auth_against_the_real_gateway(tmp_path: Path) -> None:
     except RoomUnavailable as exc:
         pytest.skip(str(exc))
     try:
-        progress = {"exercises": {"01-x": {"checks": 1, "status": "in progress"}}}
+        progress = Progress({"01-x": ExerciseProgress("01-x", IN_PROGRESS, checks=1)})
         right = ClassSettings.resolve(url.replace("//", "//room:room-pass@"), "Ada", env={})
         wrong = ClassSettings.resolve(url, "Ada", env={"PINLAB_CLASS_USER": "room"})
         assert right is not None and wrong is not None
@@ -294,7 +295,7 @@ def test_bearer_token_reaches_the_gateway_through_a_proxy(room: LocalRoom) -> No
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        progress = {"exercises": {"01-x": {"checks": 7, "status": "in progress"}}}
+        progress = Progress({"01-x": ExerciseProgress("01-x", IN_PROGRESS, checks=7)})
         with_token = ClassSettings.resolve(url, "Token Tess", env={"PINLAB_CLASS_TOKEN": "s3cret"})
         without = ClassSettings.resolve(url, "Token Tess", env={})
         assert with_token is not None and without is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ SUBCOMMANDS = {
     "calibrate",
     "check",
     "class",
+    "history",
     "init",
     "reset",
     "list",
@@ -89,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         "reset", parents=common, help="restore an exercise's starter (your version is backed up)"
     )
     r.add_argument("exercise", metavar="EX")
+    h = sub.add_parser("history", parents=common, help="every check of an exercise, oldest first")
+    h.add_argument("exercise", metavar="EX")
+    h.add_argument("--format", choices=("text", "json"), default="text")
     ls = sub.add_parser("list", parents=common, help="list exercises and your progress")
     ls.add_argument(
         "--variants", action="store_true", help="also list each exercise's learner variants"
@@ -186,7 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from workshop.engine import report, toolchain
     from workshop.engine.build import Source
     from workshop.engine.check import check_all
-    from workshop.engine.workspace import Workspace
+    from workshop.engine.workspace import ReadOnlyWorkspace, Workspace
 
     catalog = _catalog()
     chosen = [resolve(catalog, n) for n in args.exercises] if args.exercises else catalog
@@ -203,8 +208,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_all(chosen, sources, tc, seconds=args.seconds, timeout=args.timeout)
     )
     if args.against == "workspace":
-        for r in results:
-            ws.record(r.exercise, r.passed, r.verdicts)
+        try:
+            for r in results:
+                ws.record(r.exercise, r.passed, r.verdicts)
+        except ReadOnlyWorkspace:  # the verdict stands; only its record is lost
+            print(f"pinlab: progress not saved: {ws.root} is read-only", file=sys.stderr)
         settings = class_settings(args)
         if settings is not None:  # one push, after the check: a failure never fails it
             from workshop.engine.classroom import push_progress
@@ -240,6 +248,19 @@ def cmd_reset(args: argparse.Namespace) -> int:
     ws.ensure(catalog)
     backup = ws.reset(ex)
     print(f"{ex.id} reset to its starter" + (f"; your version is in {backup}" if backup else ""))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from workshop.engine.report import history_text
+    from workshop.engine.workspace import Workspace
+
+    ex = resolve(_catalog(), args.exercise)
+    attempts = Workspace(args.workspace).history(ex)
+    if args.format == "json":
+        print(json.dumps([a.to_json() for a in attempts], indent=2))
+    else:
+        print(history_text(ex, attempts))
     return 0
 
 
@@ -308,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_reset(args)
         if command == "list":
             return cmd_list(args)
+        if command == "history":
+            return cmd_history(args)
         if command == "probe":
             from workshop.probe_cmd import run_probe
 

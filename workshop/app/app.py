@@ -49,9 +49,11 @@ class PinlabApp(App[None]):
         check_on_open: bool = True,
         classroom: ClassSettings | None = None,
         read_only: bool = False,
+        read_only_why: str | None = None,  # where the workspace itself is read-only
     ) -> None:
         super().__init__()
         self.read_only = read_only  # a room's view: nothing that changes or runs (READ_ONLY)
+        self.read_only_why = read_only_why
         if read_only:
             workspace.read_only = True
             watch = check_on_open = False
@@ -123,6 +125,8 @@ class PinlabApp(App[None]):
         from workshop.app.screens.exercise_list import ExerciseListScreen
 
         self.push_screen(ExerciseListScreen())
+        if self.read_only_why:
+            self.notify(self.read_only_why, title="read-only workspace", timeout=15)
         if self._open_exercise:
             ex = next((e for e in self.catalog if e.id == self._open_exercise), None)
             if ex is not None:

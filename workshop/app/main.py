@@ -46,7 +46,13 @@ def run_app(args: argparse.Namespace, command: str) -> int:
     from workshop.engine import toolchain
 
     catalog = load_catalog()
-    workspace = Workspace(args.workspace, read_only=getattr(args, "read_only", False))
+    read_only = getattr(args, "read_only", False)
+    workspace = Workspace(args.workspace, read_only=read_only)
+    why = None
+    if not read_only and not workspace.writable():  # a grader's read-only mount, say
+        read_only = True
+        why = f"{workspace.root} is read-only: browse only, nothing is run or saved"
+        print(f"pinlab: {why}", file=sys.stderr)
     workspace.ensure(catalog)
     app = PinlabApp(
         catalog,
@@ -58,7 +64,8 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         classroom=ClassSettings.resolve(
             getattr(args, "class_url", None), getattr(args, "name", None)
         ),
-        read_only=getattr(args, "read_only", False),
+        read_only=read_only,
+        read_only_why=why,
     )
     app.run()
     return app.return_code or 0

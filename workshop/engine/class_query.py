@@ -19,9 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from workshop.engine import classroom as m
+from workshop.engine.progress import IN_PROGRESS, NOT_STARTED, SOLVED
 
 GATEWAY_JOB = "pinlab-gateway"  # the scrape job class --config writes
-NOT_STARTED, TRYING, SOLVED = "not started", "trying", "solved"
 
 # every per-exercise series of every learner, in one query
 EXERCISE_QUERY = f'{{__name__=~"pinlab_exercise_.+|{m.CURRENT}",job="{m.JOB}"}}'
@@ -90,7 +90,7 @@ class PromClient:
 
 @dataclass(frozen=True)
 class Cell:
-    state: str  # NOT_STARTED, TRYING or SOLVED
+    state: str  # NOT_STARTED, IN_PROGRESS or SOLVED
     met: int = 0
     total: int = 0
     checks: int = 0
@@ -99,7 +99,7 @@ class Cell:
     def text(self) -> str:
         if self.state == SOLVED:
             return "✓"
-        if self.state == TRYING:
+        if self.state == IN_PROGRESS:
             return f"{self.met}/{self.total}" if self.total else "…"
         return "·"
 
@@ -222,13 +222,13 @@ def aggregate(
         checks = int(v.get(m.CHECKS + "_total", 0))
         if checks <= 0:
             continue
-        state = SOLVED if v.get(m.SOLVED) == 1 else TRYING
+        state = SOLVED if v.get(m.SOLVED) == 1 else IN_PROGRESS
         cells[key] = Cell(state, int(v.get(m.TARGETS_MET, 0)), int(v.get(m.TARGETS, 0)), checks)
 
     stuck = []
     for learner, ex in current.items():
         cell, v = cells.get((learner, ex)), per.get((learner, ex), {})
-        if cell is None or cell.state != TRYING:
+        if cell is None or cell.state != IN_PROGRESS:
             continue
         since = v.get(m.PROGRESS, v.get(m.FIRST_CHECK))
         if since is None:

@@ -24,13 +24,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from prometheus_client import CollectorRegistry, push_to_gateway
 from prometheus_client.exposition import default_handler
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from workshop.engine.progress import SOLVED as SOLVED_STATUS
+from workshop.engine.progress import Progress
 
 JOB = "pinlab"
 PREFIX = "pinlab_"
@@ -110,7 +112,7 @@ class ProgressCollector(Collector):
     """The metrics of one learner, built from the workspace's progress file
     (Workspace.load_progress()); nothing else is read."""
 
-    def __init__(self, progress: Mapping[str, Any]) -> None:
+    def __init__(self, progress: Progress) -> None:
         self.progress = progress
 
     def collect(self) -> Iterator[Metric]:
@@ -131,36 +133,34 @@ class ProgressCollector(Collector):
         target_met = GaugeMetricFamily(
             TARGET_MET, "1 where the target is met.", labels=["exercise", "target"]
         )
-        exercises = self.progress.get("exercises", {})
-        for ex_id, entry in sorted(exercises.items()):
-            if not isinstance(entry, dict) or not entry.get("checks"):
+        for ex_id, entry in sorted(self.progress.exercises.items()):
+            if not entry.checks:
                 continue  # never checked: the class view shows "not started"
-            lbl = [str(ex_id)]
-            checks.add_metric(lbl, float(entry["checks"]))
-            solved.add_metric(lbl, 1.0 if entry.get("status") == "solved" else 0.0)
-            if "targets" in entry:
-                targets.add_metric(lbl, float(entry["targets"]))
-                met.add_metric(lbl, float(entry.get("met", 0)))
-            for family, key in ((first, "first_check"), (last, "last_check")):
-                if entry.get(key) is not None:
-                    family.add_metric(lbl, float(entry[key]))
-            if entry.get("progress_at") is not None:
-                rose.add_metric(lbl, float(entry["progress_at"]))
-            if entry.get("first_pass") is not None:
-                passed.add_metric(lbl, float(entry["first_pass"]))
-            for target, v in sorted((entry.get("values") or {}).items()):
-                if isinstance(v, int | float):
-                    value.add_metric([str(ex_id), str(target)], float(v))
-            for target, ok in sorted((entry.get("met_targets") or {}).items()):
-                target_met.add_metric([str(ex_id), str(target)], 1.0 if ok else 0.0)
+            lbl = [ex_id]
+            checks.add_metric(lbl, float(entry.checks))
+            solved.add_metric(lbl, 1.0 if entry.status == SOLVED_STATUS else 0.0)
+            if entry.last is not None:
+                targets.add_metric(lbl, float(len(entry.last.targets)))
+                met.add_metric(lbl, float(entry.last.met))
+            for family, when in ((first, entry.first_check), (last, entry.last_check)):
+                if when is not None:
+                    family.add_metric(lbl, when)
+            if entry.progress_at is not None:
+                rose.add_metric(lbl, entry.progress_at)
+            if entry.first_pass is not None:
+                passed.add_metric(lbl, entry.first_pass)
+            for t in entry.last.targets if entry.last is not None else ():
+                if t.value is not None:
+                    value.add_metric([ex_id, t.id], t.value)
+                target_met.add_metric([ex_id, t.id], 1.0 if t.met else 0.0)
         current = GaugeMetricFamily(CURRENT, "The exercise open or last checked.", labels=ex_labels)
-        if self.progress.get("current"):
-            current.add_metric([str(self.progress["current"])], 1.0)
+        if self.progress.current:
+            current.add_metric([self.progress.current], 1.0)
         yield from (targets, met, solved, checks, first, last, rose, passed, value, target_met)
         yield current
 
 
-def progress_registry(progress: Mapping[str, Any]) -> CollectorRegistry:
+def progress_registry(progress: Progress) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ProgressCollector(progress))
     return registry
@@ -177,7 +177,7 @@ class PushOutcome:
     error: str | None = None
 
 
-def push_progress(settings: ClassSettings, progress: Mapping[str, Any]) -> PushOutcome:
+def push_progress(settings: ClassSettings, progress: Progress) -> PushOutcome:
     """One push (HTTP PUT of the learner's whole group), synchronous: for
     `pinlab check` and the pusher thread. Never raises for a network error."""
     sent = 0
@@ -229,7 +229,7 @@ class Pusher:
     def __init__(
         self,
         settings: ClassSettings,
-        read_progress: Callable[[], Mapping[str, Any]],
+        read_progress: Callable[[], Progress],
         on_status: Callable[[str, bool], None] = lambda text, ok: None,
     ) -> None:
         self.settings = settings

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from xml.etree import ElementTree as ET
 
+from workshop.engine.catalog import Exercise
 from workshop.engine.kinds import kind
+from workshop.engine.progress import Attempt
 from workshop.engine.results import ExerciseResult
+from workshop.engine.targets import not_measured
 from workshop.engine.verdict import MET
 
 
@@ -98,3 +102,39 @@ def to_junit(results: list[ExerciseResult]) -> str:
                 fail = ET.SubElement(case, "failure", message=msg)
                 fail.text = "\n".join(x for x in (r.error, v.detail, r.details) if x)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
+
+
+def history_text(ex: Exercise, attempts: list[Attempt]) -> str:
+    """`pinlab history EX`: one row per check, oldest first, each target's
+    value with ✓ where it was met; the targets' labels below."""
+    if not attempts:
+        return f"{ex.id}: no checks of your code yet (save a file in the workshop, or pinlab check)"
+    ids = [t.id for t in ex.targets]
+    head = ["#", "when", "met", *ids, "changed"]
+    rows = []
+    for n, a in enumerate(attempts, 1):
+        by_id = {t.id: t for t in a.targets}
+        cells = [
+            "" if (t := by_id.get(i)) is None else f"{'✓' if t.met else '✗'} {_short(t.value)}"
+            for i in ids
+        ]
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.when))
+        changed = ", ".join(a.changed) or ("—" if n > 1 else "")
+        rows.append([str(n), when, f"{a.met}/{len(a.targets)}", *cells, changed])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = [f"{ex.id}: {len(attempts)} checks, oldest first"]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [head, *rows]
+    ]
+    limits = {t.id: not_measured(t, "").limit_text() for t in ex.targets}
+    lines += [""] + [
+        f"{t.id}: {t.label}" + (f" ({limits[t.id]})" if limits[t.id] else "") for t in ex.targets
+    ]
+    return "\n".join(lines)
+
+
+def _short(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3g}" if value != int(value) else str(int(value))

@@ -1,37 +1,33 @@
 """The learner's workspace: one folder per exercise holding only the editable
-files, plus .pinlab/progress.json. Nothing here ever deletes learner work:
-reset keeps a backup, and progress is written atomically."""
+files, plus .pinlab/ (progress and history in progress.db, reset backups).
+Nothing here ever deletes learner work: reset keeps a backup, and progress is
+written in transactions that any number of processes can share."""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from workshop.engine.catalog import Exercise
+from workshop.engine.progress import (
+    IN_PROGRESS,
+    NOT_STARTED,
+    SOLVED,
+    Attempt,
+    Progress,
+    ProgressStore,
+    ReadOnlyProgress,
+    TargetResult,
+)
 from workshop.engine.verdict import Verdict
 
-NOT_STARTED, IN_PROGRESS, SOLVED = "not started", "in progress", "solved"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+__all__ = ["IN_PROGRESS", "NOT_STARTED", "SOLVED", "ReadOnlyWorkspace", "Workspace"]
 
 
 class ReadOnlyWorkspace(PermissionError):
@@ -63,7 +59,7 @@ class Workspace:
         """Create the workspace and copy every starter file that is missing.
         Existing learner files are never touched. Returns the files copied."""
         copied: list[Path] = []
-        if self.read_only:
+        if self.read_only or not self.writable():
             return copied
         for ex in catalog:
             for name in ex.editable:
@@ -100,21 +96,24 @@ class Workspace:
                 return True
         return False
 
-    # progress
+    # progress (engine/progress.py)
 
-    def load_progress(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.progress_file.read_text())
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
+    @property
+    def progress_store(self) -> ProgressStore:
+        return ProgressStore(self.state_dir / "progress.db", legacy_json=self.progress_file)
+
+    def load_progress(self) -> Progress:
+        return self.progress_store.progress()
 
     def status(self, ex: Exercise) -> str:
-        entry = self.load_progress().get("exercises", {}).get(ex.id, {})
-        status = entry.get("status")
+        status = self.progress_store.status(ex.id)
         if status == SOLVED:
             return SOLVED
         return IN_PROGRESS if status == IN_PROGRESS or self.is_modified(ex) else NOT_STARTED
+
+    def history(self, ex: Exercise) -> list[Attempt]:
+        """Every check of the exercise in this workspace, oldest first."""
+        return self.progress_store.history(ex.id)
 
     def record(
         self,
@@ -123,60 +122,50 @@ class Workspace:
         verdicts: Sequence[Verdict] = (),
         when: float | None = None,
     ) -> bool:
-        """The one progress rule, after a check of the workspace: a pass
-        solves the exercise (for good); a miss marks it in progress once its
-        files differ from the starter. True when this pass newly solved it.
-
-        It also keeps what a classroom push sends (engine/classroom.py): the
-        checks made, when the first and last were, when the targets met last
-        rose, the first pass, and each target's measured value."""
+        """After a check of the workspace: one attempt in the history, and the
+        one progress rule (a pass solves the exercise for good; a miss marks
+        it in progress once its files differ from the starter). True when
+        this pass newly solved it. ReadOnlyWorkspace where nothing can be
+        written (the verdict stands; only the record is lost)."""
         self._may_change()
-        now = time.time() if when is None else when
-        before = self.status(ex)
-        data = self.load_progress()
-        entry = data.setdefault("exercises", {}).setdefault(ex.id, {})
-        if passed:
-            entry["status"] = SOLVED
-        elif entry.get("status") != SOLVED and self.is_modified(ex):
-            entry["status"] = IN_PROGRESS
-        entry["updated"] = now
-        entry["checks"] = int(entry.get("checks", 0)) + 1
-        entry.setdefault("first_check", now)
-        entry["last_check"] = now
-        if verdicts:
-            met = sum(v.met for v in verdicts)
-            if met > int(entry.get("best_met", -1)):
-                entry["best_met"] = met
-                entry["progress_at"] = now
-            entry["met"], entry["targets"] = met, len(verdicts)
-            entry["values"] = {v.id: v.value for v in verdicts}
-            entry["met_targets"] = {v.id: v.met for v in verdicts}
-        if passed:
-            entry.setdefault("first_pass", now)
-        data["current"] = ex.id
-        atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+        files = {
+            name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for name in ex.editable
+            if (path := self.file(ex, name)).is_file()
+        }
+        targets = [TargetResult(v.id, v.met, v.value) for v in verdicts]
+        try:
+            newly = self.progress_store.record(
+                ex.id, passed, targets, files, self.is_modified(ex), when
+            )
+        except ReadOnlyProgress as exc:
+            raise ReadOnlyWorkspace(str(exc)) from exc
         for hook in list(self.on_record):
             hook(ex)
-        return passed and before != SOLVED
+        return newly
 
     def set_current(self, ex: Exercise) -> None:
         """The exercise the learner has open (sent to a classroom)."""
         if self.read_only:
             return
-        data = self.load_progress()
-        if data.get("current") != ex.id:
-            data["current"] = ex.id
-            atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+        with contextlib.suppress(ReadOnlyProgress):
+            self.progress_store.set_current(ex.id)
 
-    def set_status(self, ex: Exercise, status: str, **extra: Any) -> None:
+    def set_status(self, ex: Exercise, status: str) -> None:
         self._may_change()
-        data = self.load_progress()
-        entries = data.setdefault("exercises", {})
-        entry = entries.setdefault(ex.id, {})
-        if entry.get("status") == SOLVED and status == IN_PROGRESS:
-            status = SOLVED  # a later failing edit does not take a pass away
-        entry.update(status=status, updated=time.time(), **extra)
-        atomic_write(self.progress_file, json.dumps(data, indent=2, sort_keys=True))
+        try:
+            self.progress_store.set_status(ex.id, status)
+        except ReadOnlyProgress as exc:
+            raise ReadOnlyWorkspace(str(exc)) from exc
+
+    def writable(self) -> bool:
+        """Whether progress and files can be written here (not a read-only
+        mount); creates the state folder where it can."""
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return os.access(self.state_dir, os.W_OK) and os.access(self.root, os.W_OK)
 
     def _may_change(self) -> None:
         if self.read_only:
