@@ -130,3 +130,28 @@ async def test_cancelling_a_check_kills_the_run(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert leftovers(os.environ["PINLAB_CACHE"]) == []
+
+
+def test_a_file_the_learner_adds_is_named_in_the_verdict(
+    tmp_path: Path, catalog: list[Exercise]
+) -> None:
+    """helper.go beside compute.go is not built: the compile error says so,
+    instead of a bare 'undefined: sumBelow'."""
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure(catalog)
+    ex = resolve(catalog, "1")
+    ws.file(ex, "compute.go").write_text(
+        "package main\n\n//go:noinline\nfunc compute(n int) int { return sumBelow(n) }\n"
+    )
+    ws.file(ex, "helper.go").write_text(
+        "package main\n\nfunc sumBelow(n int) int { return n * (n - 1) / 2 }\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "--workspace", str(ws.root), "check", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "undefined: sumBelow" in proc.stdout
+    assert "helper.go is not part of this exercise: only compute.go is built" in proc.stdout

@@ -173,3 +173,20 @@ async def test_forced_polling_sees_saves(folder: Path) -> None:
 
 def test_fingerprint_notices_missing_files(tmp_path: Path) -> None:
     assert fingerprint(tmp_path, ["gone.go"]) == (("gone.go", 0, -1, 0),)
+
+
+async def test_a_go_file_the_learner_adds_is_said_once(folder: Path) -> None:
+    """A save of helper.go starts no check (it is not built); the learner is
+    told so once, however often it is saved."""
+
+    async def add_helper() -> None:
+        for _ in range(3):
+            (folder / "helper.go").write_text("package main\n")
+            await asyncio.sleep(0.3)
+
+    items = await collect(SaveWatcher(folder, [NAME]), add_helper, quiet=0.6, limit=3)
+    notices = [i.text for i in items if isinstance(i, WatcherNotice)]
+    assert saves(items) == []
+    assert notices == [
+        "helper.go is not part of this exercise: only compute.go is built, so move that code there"
+    ]

@@ -19,6 +19,7 @@ from workshop.engine.catalog import Exercise, Variant
 from workshop.engine.integrity import declared_tests
 from workshop.engine.sandbox import run_captured
 from workshop.engine.toolchain import Toolchain
+from workshop.engine.watch import not_built, stray_go_files
 
 BUILD_TIMEOUT = 180.0
 
@@ -163,7 +164,11 @@ async def build(ex: Exercise, source: Source, tc: Toolchain, out_dir: Path) -> B
     if res.returncode != 0:
         diags = parse_diagnostics(output, ex, source)
         first = str(diags[0]) if diags else (output.strip().splitlines() or ["go build failed"])[-1]
-        return BuildResult(False, None, seconds, diags, output, error=f"does not compile: {first}")
+        error = f"does not compile: {first}"
+        if source.kind == "workspace" and source.directory is not None:
+            strays = stray_go_files(source.directory, ex.editable)
+            error += f" ({not_built(strays, ex.editable)})" if strays else ""
+        return BuildResult(False, None, seconds, diags, output, error=error)
     # -m output is chatty; keep only real problems in the log
     log = "\n".join(ln for ln in output.splitlines() if not _is_opt_note(ln))
     return BuildResult(True, binary, seconds, [], log, parse_inlined(output))

@@ -50,6 +50,26 @@ class WatcherNotice:
     text: str
 
 
+def not_built(strays: Iterable[str], editable: Iterable[str]) -> str:
+    """What to say of Go files the learner added beside the exercise's."""
+    names, built = sorted(strays), sorted(editable)
+    return (
+        f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not part of this exercise: "
+        f"only {', '.join(built)} {'is' if len(built) == 1 else 'are'} built, "
+        "so move that code there"
+    )
+
+
+def stray_go_files(folder: Path, editable: Iterable[str]) -> list[str]:
+    """Go files in the exercise's workspace folder that pinlab does not build."""
+    names = set(editable)
+    return sorted(
+        rel
+        for f in folder.rglob("*.go")
+        if (rel := f.relative_to(folder).as_posix()) not in names and not f.name.startswith(".")
+    )
+
+
 def fingerprint(folder: Path, names: Iterable[str]) -> Fingerprint:
     """(name, inode, size, mtime_ns) of each file; a missing file reads (name, 0, -1, 0)."""
     out = []
@@ -97,10 +117,18 @@ class SaveWatcher:
         self._known = fingerprint(folder, self.names)
         self._unreported_since: float | None = None
         self._stop = asyncio.Event()
+        self._strays: set[str] = set()  # Go files that are not the exercise's, said once
 
     def relevant(self, change: Change, path: str) -> bool:
-        """An event on an editable file, named relative to the folder."""
-        return os.path.relpath(path, self.folder).replace(os.sep, "/") in self.names
+        """An event on an editable file, named relative to the folder. A Go
+        file the learner added is said once: it is not built."""
+        name = os.path.relpath(path, self.folder).replace(os.sep, "/")
+        if name in self.names:
+            return True
+        if name.endswith(".go") and change != Change.deleted and name not in self._strays:
+            self._strays.add(name)
+            self._events.put_nowait(WatcherNotice(not_built([name], self.names)))
+        return False
 
     async def _native(self) -> None:
         async for _changes in self._event_source(self.folder, self.relevant, self._stop):
