@@ -143,12 +143,31 @@ def events() -> list[Event]:
     return out
 
 
+EARLIER = [  # checks before the one on screen: (passed, met per target, values)
+    (False, (False, False, False, False), (2.0, 1.0, 0.55, 9.0)),
+    (False, (True, False, False, False), (0.0, 1.0, 0.62, 7.0)),
+    (False, (True, True, False, True), (0.0, 0.0, 0.7, 1.0)),
+]
+
+
 async def snapshot(
-    tmp_path: Path, size: tuple[int, int], projection: bool, keys: tuple[str, ...] = ()
+    tmp_path: Path,
+    size: tuple[int, int],
+    projection: bool,
+    keys: tuple[str, ...] = (),
+    history: bool = False,
 ) -> str:
     ex = snapshot_exercise(tmp_path)
     ws = Workspace(tmp_path / "ws")
     ws.ensure([ex])
+    if history:  # three saves before this one, a minute apart
+        for n, (passed, met, values) in enumerate(EARLIER):
+            ws.file(ex, ex.editable[0]).write_text(f"// try {n}\n")
+            verdicts = [
+                dataclasses.replace(v, status=MET if ok else MISSED, value=value)
+                for v, ok, value in zip(VERDICTS, met, values, strict=True)
+            ]
+            ws.record(ex, passed, verdicts, when=1_700_000_000.0 + 60 * n)
     app = PinlabApp(
         [ex],
         ws,
@@ -213,6 +232,15 @@ async def test_exercise_screen_snapshot(
     tmp_path: Path, name: str, size: tuple[int, int], keys: tuple[str, ...]
 ) -> None:
     compare(name, await snapshot(tmp_path, size, projection=False, keys=keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=str)
+async def test_history_snapshot(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The targets' values over the learner's last checks, under the checklist."""
+    compare(
+        f"history_{size[0]}x{size[1]}",
+        await snapshot(tmp_path, size, projection=False, history=True),
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=str)

@@ -10,6 +10,7 @@ import time
 
 from textual import work
 
+from widgets.check_history import CheckHistory, TargetLine
 from workshop.app.messages import CheckBroke, EngineEvent, SaveSeen, WatcherNote
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.engine_runs import EngineRuns, watch_saves
@@ -55,6 +56,7 @@ class ExerciseChecks(ExerciseLayout):
     def mount_checks(self) -> None:
         app = pinlab(self)
         self.checklist.set_verdicts(pending_verdicts(self.ex, "not checked yet"))
+        self.show_history()
         self.update_figures()
         if app.watch_saves:
             self._watch()
@@ -196,6 +198,7 @@ class ExerciseChecks(ExerciseLayout):
         self.checklist.set_note(f"checked in {result.seconds:.1f} s")
         self.update_figures()
         newly_solved = app.workspace.record(self.ex, result.passed, result.verdicts)
+        self.show_history()
         if result.passed:
             self.passed = True
             nxt = app.next_exercise(self.ex)
@@ -212,6 +215,14 @@ class ExerciseChecks(ExerciseLayout):
                 f"{result.met_count}/{len(result.verdicts)} targets met: "
                 "edit and save to recheck (h: hint)"
             )
+
+    def show_history(self) -> None:
+        """The last checks of this exercise in the workspace, under the targets."""
+        lines = [
+            TargetLine(t.id, t.label, not_measured(t, "").limit_text(), kind(t.kind).passfail)
+            for t in self.ex.targets
+        ]
+        self.query_one(CheckHistory).show(lines, pinlab(self).workspace.history(self.ex))
 
     def _show_build_failure(self, result: ExerciseResult) -> None:
         """The previous results stay on screen until a build succeeds."""

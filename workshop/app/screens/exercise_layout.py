@@ -31,6 +31,7 @@ from probes.gpu import read_gpus
 from probes.topology import Topology, read_topology, simulated_topology
 from widgets.big_figure import BigFigure
 from widgets.build_log import BuildLog
+from widgets.check_history import CheckHistory
 from widgets.churn_meter import ChurnMeter
 from widgets.cpu_map import CpuMap
 from widgets.gpu_panel import GpuPanel
@@ -128,6 +129,7 @@ class ExerciseLayout(Screen[None]):
             with Vertical(id="lesson", classes="page"):
                 with VerticalScroll(id="targets-box"):
                     yield TargetChecklist(id="checklist")
+                    yield CheckHistory(id="history")  # shown once there is a check
                 with VerticalScroll(id="text-box"):
                     # cost links read as this machine's figures once the card exists
                     yield Markdown(costcard.quote(self.ex.text, pinlab(self).cost_card), id="text")
