@@ -63,8 +63,18 @@ class Counters:
     migrations: int | None
 
 
-def thread_count(pid: int) -> int | None:
-    """The kernel's thread count for `pid`; None when the process is gone.
+@dataclass(frozen=True)
+class ProcessStatus:
+    """One read of /proc/PID/status: the thread count and memory."""
+
+    threads: int
+    rss_peak_kib: int | None  # VmHWM: the most resident memory so far
+    data_kib: int | None  # VmData: private writable memory, what RLIMIT_DATA limits
+
+
+def process_status(pid: int) -> ProcessStatus | None:
+    """The kernel's thread count and memory for `pid`; None when the process
+    is gone.
 
     A zombie whose last thread has exited counts as gone (a leader that
     called pthread_exit while other threads run is a zombie too, but with
@@ -79,7 +89,22 @@ def thread_count(pid: int) -> int | None:
     state = find_line(raw, b"\nState:") or b""
     if state[:1] in (b"Z", b"X") and threads <= 1:
         return None
-    return threads
+    return ProcessStatus(threads, _kib(raw, b"\nVmHWM:"), _kib(raw, b"\nVmData:"))
+
+
+def _kib(raw: bytes, key: bytes) -> int | None:
+    """A status line such as b"VmHWM:\t  5120 kB" as 5120."""
+    line = find_line(raw, key)
+    try:
+        return int(line.split()[0]) if line else None
+    except ValueError:
+        return None
+
+
+def thread_count(pid: int) -> int | None:
+    """The kernel's thread count for `pid`; None when the process is gone."""
+    status = process_status(pid)
+    return None if status is None else status.threads
 
 
 def read_nstid(task_dir: str) -> int | None:

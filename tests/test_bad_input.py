@@ -155,3 +155,32 @@ def test_a_file_the_learner_adds_is_named_in_the_verdict(
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "undefined: sumBelow" in proc.stdout
     assert "helper.go is not part of this exercise: only compute.go is built" in proc.stdout
+
+
+def test_a_program_that_grows_past_the_memory_cap_is_stopped_by_the_kernel(
+    tmp_path: Path, catalog: list[Exercise]
+) -> None:
+    """A "warm-up cache" that would grow to 6 GiB: the kernel refuses it
+    memory at the cap (RLIMIT_DATA, for the program alone), and the verdict
+    names memory and the cap, long before 6 GiB."""
+    ws = Workspace(tmp_path / "ws")
+    ws.ensure(catalog)
+    ex = resolve(catalog, "1")
+    ws.file(ex, "compute.go").write_text(
+        'package main\n\nimport "sync"\n\nvar (\n\tmu    sync.Mutex\n\tcache [][]byte\n)\n\n'
+        "//go:noinline\nfunc compute(n int) int {\n\tmu.Lock()\n"
+        "\tif len(cache) < 96 { // 96 x 64 MiB: 6 GiB of warm-up\n"
+        "\t\tcache = append(cache, make([]byte, 64<<20))\n\t}\n\tmu.Unlock()\n"
+        "\treturn n * (n - 1) / 2\n}\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "--workspace", str(ws.root), "check", "1"]
+        + ["--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    result = json.loads(proc.stdout)["exercises"][0]
+    cap = ex.scenario.memory_mb
+    assert result["error"].startswith(f"out of memory: the program passed its {cap} MiB"), result

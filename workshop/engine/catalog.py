@@ -13,6 +13,7 @@ from workshop.engine import paths
 from workshop.engine.kinds import KINDS, kind
 
 DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_MEMORY_MB = 4096
 _ID = re.compile(r"^(\d\d)-[a-z0-9-]+$")
 
 
@@ -44,6 +45,9 @@ class Scenario:
     max_rounds: int = 7  # more rounds while a ratio is inconclusive
     env: dict[str, str] = field(default_factory=dict)
     topology: dict[str, Any] | None = None
+    # the program's memory cap (RLIMIT_DATA: heap, thread stacks, other
+    # private writable memory); measured, every answer kept stays far below
+    memory_mb: int = DEFAULT_MEMORY_MB
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,7 @@ def load_exercise(directory: Path) -> Exercise:
         max_rounds=int(sc.get("max_rounds", 7)),
         env={str(k): str(v) for k, v in sc.get("env", {}).items()},
         topology=sc.get("topology"),
+        memory_mb=int(sc.get("memory_mb", DEFAULT_MEMORY_MB)),
     )
     variants = _variants(directory, editable, targets)
     names = {"starter", "solution", *(v.name for v in variants)}

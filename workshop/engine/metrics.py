@@ -31,6 +31,8 @@ class RunMetrics:
     infos: dict[str, float] = field(default_factory=dict)
     locked: tuple[tuple[int, str], ...] = ()
     seed: int | None = None  # the harness's seed for the scenario's varied parameters
+    peak_rss_mb: float | None = None  # the most resident memory seen
+    peak_data_mb: float | None = None  # the most private writable memory (the cap's measure)
 
     @property
     def throughput(self) -> float | None:
@@ -53,6 +55,15 @@ class RunMetrics:
         return self.created_in_load / self.seconds
 
 
+# what a Go program (or its C code) prints when the kernel refuses it memory
+OUT_OF_MEMORY = (
+    "fatal error: runtime: out of memory",
+    "fatal error: out of memory",  # e.g. "... allocating heap arena metadata"
+    "cannot allocate memory",
+    "pthread_create failed: Resource temporarily unavailable",  # thread stacks count too
+)
+
+
 def _why_failed(r: ProgramResult, invalid: str | None) -> str | None:
     tampered = stream_problems(r.frames)
     if tampered:
@@ -65,6 +76,11 @@ def _why_failed(r: ProgramResult, invalid: str | None) -> str | None:
         if r.killed.startswith("timeout"):
             return f"{r.killed} (an infinite loop, or a deadlock the runtime cannot see?)"
         return r.killed
+    if r.memory_cap_mb is not None and any(s in r.stderr for s in OUT_OF_MEMORY):
+        return (
+            f"out of memory: the program passed its {r.memory_cap_mb} MiB memory cap "
+            "(a leak, or a cache that never stops growing?)"
+        )
     if "all goroutines are asleep - deadlock" in r.stderr:
         return "deadlock: all goroutines are asleep"
     if r.returncode not in (0, None):
@@ -165,4 +181,6 @@ def distill(label: str, r: ProgramResult) -> RunMetrics:
         infos=infos,
         locked=tuple(sorted(locked.items())),
         seed=seed,
+        peak_rss_mb=None if r.peak_rss_kib is None else r.peak_rss_kib / 1024,
+        peak_data_mb=None if r.peak_data_kib is None else r.peak_data_kib / 1024,
     )

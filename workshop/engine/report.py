@@ -70,7 +70,15 @@ def to_dict(results: list[ExerciseResult]) -> dict:
                 # what each run of the code reported, judged or not (the seed and
                 # the scenario's varied parameters, vary_*, reproduce a run)
                 "runs": [
-                    {"ok": m.ok, "seed": m.seed, "calls": m.calls, "info": m.infos} for m in r.runs
+                    {
+                        "ok": m.ok,
+                        "seed": m.seed,
+                        "calls": m.calls,
+                        "info": m.infos,
+                        "peak_rss_mb": _mb(m.peak_rss_mb),
+                        "peak_data_mb": _mb(m.peak_data_mb),
+                    }
+                    for m in r.runs
                 ],
             }
             for r in results
@@ -102,6 +110,10 @@ def to_junit(results: list[ExerciseResult]) -> str:
                 fail = ET.SubElement(case, "failure", message=msg)
                 fail.text = "\n".join(x for x in (r.error, v.detail, r.details) if x)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
+
+
+def _mb(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def history_text(ex: Exercise, attempts: list[Attempt]) -> str:

@@ -75,6 +75,7 @@ class ScenarioRunner:
             self.timeout,
             on_frame=on_frame,
             on_threads=lambda s: emit(ThreadsCounted(label, s)),
+            memory_cap_mb=self.ex.scenario.memory_mb,
         )
         self._rounds[label] = self._rounds.get(label, 0) + 1
         await run.start()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from probes.churn import NsinitReport
 from probes.devices import read_devices
 from probes.frames import Baseline, Frame, Phase, decode
 from probes.namespace import descendants, namespace_prefix, nsinit_binary, program_below
-from probes.threads import thread_count
+from probes.threads import process_status
 from workshop.engine import paths
 from workshop.engine.integrity import DeviceWitness
 
@@ -141,6 +143,9 @@ class ProgramResult:
     threads: list[ThreadSample] = field(default_factory=list)
     output_bytes: int = 0
     device_problems: list[str] = field(default_factory=list)  # counters seen to fall
+    memory_cap_mb: int | None = None  # the RLIMIT_DATA the program ran under
+    peak_rss_kib: int | None = None  # the most resident memory seen (VmHWM)
+    peak_data_kib: int | None = None  # the most private writable memory seen (VmData)
 
 
 class ProgramRun:
@@ -156,8 +161,10 @@ class ProgramRun:
         on_frame: Callable[[float, Frame], None] | None = None,
         on_threads: Callable[[ThreadSample], None] | None = None,
         sample_interval: float = 0.1,
+        memory_cap_mb: int | None = None,
     ) -> None:
         self.argv, self.env, self.cwd, self.timeout = argv, env, cwd, timeout
+        self.memory_cap_mb = memory_cap_mb
         self.on_frame, self.on_threads = on_frame, on_threads
         self.sample_interval = sample_interval
         self.pid: int | None = None  # the program itself, as seen from here
@@ -196,6 +203,8 @@ class ProgramRun:
             ns_r, ns_w = os.pipe()
             fds.append(ns_w)
             argv = [*self._ns, str(init), str(ns_w), "--", *argv]
+        if self.memory_cap_mb is not None:  # the kernel's limit, for the program alone
+            argv = [*memory_limit_prefix(self.memory_cap_mb << 20), *argv]
         self._t0 = time.monotonic()
         try:
             self._proc = await asyncio.create_subprocess_exec(
@@ -264,9 +273,12 @@ class ProgramRun:
             self.pid = self._find_program_pid()
         if self.pid is None:
             return
-        n = thread_count(self.pid)
-        if n is None:
+        status = process_status(self.pid)
+        if status is None:
             return
+        n, r = status.threads, self.result
+        r.peak_rss_kib = max(r.peak_rss_kib or 0, status.rss_peak_kib or 0) or None
+        r.peak_data_kib = max(r.peak_data_kib or 0, status.data_kib or 0) or None
         s = ThreadSample(time.monotonic() - self._t0, n, self.phase)
         self.result.threads.append(s)
         if self.on_threads:
@@ -321,7 +333,21 @@ class ProgramRun:
         r.output_bytes = out.total + err.total
         r.killed = self._killed or None
         r.exact_churn = self.exact
+        r.memory_cap_mb = self.memory_cap_mb
         return r
+
+
+def memory_limit_prefix(limit: int) -> list[str]:
+    """A command prefix that sets RLIMIT_DATA (bytes) for what it runs and
+    nothing above it: util-linux's prlimit, else the same in Python."""
+    if prlimit := shutil.which("prlimit"):
+        return [prlimit, f"--data={limit}", "--"]
+    code = (
+        "import os, resource, sys; "
+        f"resource.setrlimit(resource.RLIMIT_DATA, ({limit}, {limit})); "
+        "os.execvp(sys.argv[1], sys.argv[1:])"
+    )
+    return [sys.executable, "-c", code]
 
 
 async def _line_reader(fd: int) -> asyncio.StreamReader:

@@ -18,6 +18,20 @@ def cases(ex: Exercise) -> list[Source]:
 
 def problems(result: ExerciseResult) -> list[str]:
     """Why this result is not what its case expects (empty: as expected)."""
+    return _memory(result) + _verdicts(result)
+
+
+def _memory(result: ExerciseResult) -> list[str]:
+    """Every answer kept runs far below the memory cap: at most half of it
+    (the cap stops a runaway leak; an honest answer must never meet it)."""
+    cap = result.exercise.scenario.memory_mb
+    peak = max((m.peak_data_mb or 0.0 for m in result.runs), default=0.0)
+    if peak > cap / 2:
+        return [f"used {peak:.0f} MiB of its {cap} MiB memory cap: raise scenario.memory_mb"]
+    return []
+
+
+def _verdicts(result: ExerciseResult) -> list[str]:
     src, ex = result.source, result.exercise
     if src.kind == "starter":
         return [] if not result.passed else ["the starter meets every target"]
