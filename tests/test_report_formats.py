@@ -5,6 +5,7 @@ the file, and text is a readable table."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,10 +49,13 @@ def test_junit_has_one_case_per_target(tmp_path: Path, catalog: list[Exercise]) 
     suite = ET.parse(out).getroot().find("testsuite")
     assert suite is not None and suite.get("name") == ex.id
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == [t.id for t in ex.targets]
+    assert [c.get("name") for c in cases] == [t.label for t in ex.targets]  # as on screen
+    ids = [c.find("properties/property[@name='id']") for c in cases]
+    assert [p.get("value") if p is not None else None for p in ids] == [t.id for t in ex.targets]
     assert int(suite.get("failures", "0")) == len(ex.targets)
     failure = cases[0].find("failure")
     assert failure is not None and "does not compile" in (failure.text or "")
+    assert (failure.get("message") or "").startswith(ex.targets[0].label)
 
 
 def test_json_fields_and_text_table(tmp_path: Path, catalog: list[Exercise]) -> None:
@@ -112,7 +116,35 @@ def test_json_keeps_every_runs_reported_values(catalog: list[Exercise]) -> None:
                 "seed": 1234,
                 "calls": 100,
                 "info": {"vary_init_ms": 42.0, "device_inits": 2.0},
+                "peak_rss_mb": None,
+                "peak_data_mb": None,
             }
         ]
         * 2
     )
+
+
+def test_a_failed_go_test_says_why_in_json_text_and_junit(tmp_path: Path) -> None:
+    """Exercise 04's starter fails its tests: the target's detail holds the
+    failing test's own line (worker_test.go:LINE: message), as go test shows
+    it, in every format; a met target's case carries its value."""
+
+    def run(*fmt: str) -> str:
+        argv = [sys.executable, "-m", "workshop.cli", "check", "04", "--against", "starter"]
+        res = subprocess.run([*argv, *fmt], capture_output=True, text=True, timeout=180)
+        assert res.returncode == 1, res.stderr
+        return res.stdout
+
+    entry = json.loads(run("--format", "json"))["exercises"][0]
+    tests = next(t for t in entry["targets"] if t["kind"] == "go-test")
+    assert not tests["met"]
+    assert re.search(r"^Test\w+: worker_test\.go:\d+: ", tests["detail"], re.M), tests["detail"]
+    assert re.search(r"^ {6}Test\w+: worker_test\.go:\d+: ", run(), re.M)
+    suite = ET.fromstring(run("--format", "junit")).find("testsuite")
+    assert suite is not None
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    failure = cases[tests["label"]].find("failure")
+    assert failure is not None and re.search(r"worker_test\.go:\d+: ", failure.text or "")
+    met = next(t for t in entry["targets"] if t["met"] and t["value"] is not None)
+    value = cases[met["label"]].find("properties/property[@name='value']")
+    assert value is not None and value.get("value")

@@ -210,6 +210,8 @@ class GoTestResult:
     races: int
     output: str
     error: str | None
+    # each failed test's own output (its t.Errorf lines, file:line first), in order
+    failures: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,7 @@ async def run_tests(
     failed: list[str] = []
     ran: set[str] = set()
     text: list[str] = []
+    said: dict[str, list[str]] = {}  # what each test printed, framing lines left out
     for line in res.stdout.splitlines():
         try:
             ev = json.loads(line)
@@ -292,7 +295,10 @@ async def run_tests(
             text.append(line)
             continue
         if ev.get("Action") == "output":
-            text.append(ev.get("Output", "").rstrip("\n"))
+            out = ev.get("Output", "").rstrip("\n")
+            text.append(out)
+            if ev.get("Test") and not _FRAMING.match(out):
+                said.setdefault(ev["Test"], []).append(out.strip())
         elif ev.get("Action") == "fail" and ev.get("Test"):
             failed.append(ev["Test"])
         elif ev.get("Action") in ("pass", "skip") and ev.get("Test"):
@@ -315,7 +321,12 @@ async def run_tests(
             error = f"data race detected ({races})"
         else:
             error = "failed: " + ", ".join(failed) if failed else "go test failed"
-    return GoTestResult(passed, seconds, tuple(failed), races, output, error)
+    failures = tuple((t, "\n".join(said.get(t, []))) for t in failed if said.get(t))
+    return GoTestResult(passed, seconds, tuple(failed), races, output, error, failures)
+
+
+# test2json's own lines around a test's output
+_FRAMING = re.compile(r"^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (FAIL|PASS|SKIP):|(FAIL|PASS|ok)\b)")
 
 
 _tool_lock = asyncio.Lock()

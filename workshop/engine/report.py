@@ -28,10 +28,15 @@ def to_text(results: list[ExerciseResult], color: bool = False) -> str:
         lines += [f"      vet: {d}" for d in r.vet]
         for v in r.verdicts:
             row = f"  {v.mark} {v.label:<44} {v.value_text():>12}  {v.limit_text():<12}"
-            shown = v.detail and v.detail != r.error
+            first, *more = v.detail.splitlines() or [""]
+            shown = first and v.detail != r.error
             if shown and (v.status != MET or kind(v.kind).detail_when_met):
-                row += f"  {v.detail}"
+                row += f"  {first}"
+                more_lines = [f"      {line}" for line in more]  # a failed test's own lines
+            else:
+                more_lines = []
             lines.append(row.rstrip())
+            lines += more_lines
         lines.append("")
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} passed, {len(results) - passed} failed")
@@ -103,11 +108,19 @@ def to_junit(results: list[ExerciseResult]) -> str:
             time=f"{r.seconds:.3f}",
         )
         for v in r.verdicts:
-            case = ET.SubElement(suite, "testcase", classname=r.exercise.id, name=v.id)
-            if not v.met:
-                limit = f" (limit {v.limit_text()})" if v.comparison else ""
-                msg = f"{v.status}: {v.value_text()}{limit}"
-                fail = ET.SubElement(case, "failure", message=msg)
+            # named as on screen; the id, the value and the limit as properties
+            case = ET.SubElement(suite, "testcase", classname=r.exercise.id, name=v.label)
+            props = ET.SubElement(case, "properties")
+            measured = {"id": v.id, "value": v.value_text(), "limit": v.limit_text()}
+            for key, value in measured.items():
+                if value:
+                    ET.SubElement(props, "property", name=key, value=value)
+            limit = f" (limit {v.limit_text()})" if v.comparison else ""
+            said = f"{v.label}: {v.status}, {v.value_text()}{limit}".rstrip(", ")
+            if v.met:
+                ET.SubElement(case, "system-out").text = said
+            else:
+                fail = ET.SubElement(case, "failure", message=said)
                 fail.text = "\n".join(x for x in (r.error, v.detail, r.details) if x)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
 

@@ -104,10 +104,19 @@ def judge_not_inlined(t: Target, build: BuildResult) -> Verdict:
 
 
 def judge_go_test(t: Target, res: GoTestResult) -> Verdict:
+    """Its detail: why it failed, then each failed test's own lines (the
+    t.Errorf messages with their _test.go:LINE), as `go test` shows them."""
     value = float(len(res.failed_tests) + res.races)
     if not res.passed and value == 0:
         value = 1.0
-    return passfail(t, res.passed, value, res.error or "")
+    lines = [f"{name}: {line}" for name, said in res.failures for line in said.splitlines()]
+    if len(lines) > GO_TEST_LINES:
+        lines = lines[:GO_TEST_LINES] + [f"… {len(lines) - GO_TEST_LINES} more lines"]
+    detail = "\n".join([res.error or "", *lines]).strip()
+    return passfail(t, res.passed, value, detail)
+
+
+GO_TEST_LINES = 12  # of the failed tests' output, in a verdict's detail
 
 
 # --- measured targets --------------------------------------------------------

@@ -19,7 +19,7 @@ from workshop.engine.build import Source
 from workshop.engine.catalog import Exercise
 from workshop.engine.check import ExerciseCheck
 from workshop.engine.events import Built, CheckDone, Emit, Judged, RunStarted, Status
-from workshop.engine.kinds import kind
+from workshop.engine.kinds import GO_TEST, kind
 from workshop.engine.live import LiveDetail
 from workshop.engine.reference import References, measure_references
 from workshop.engine.results import ExerciseResult
@@ -193,6 +193,11 @@ class ExerciseChecks(ExerciseLayout):
             self.log_view.error(result.error)
             for line in result.details.strip().splitlines()[:30]:
                 self.log_view.note("  " + line)
+        for v in result.verdicts:  # why the exercise's own tests failed, as go test says it
+            if v.kind == GO_TEST and not v.met and v.detail:
+                self.log_view.error(f"{v.label}:")
+                for line in v.detail.splitlines():
+                    self.log_view.note("  " + line)
         for d in result.vet:  # warnings: they do not fail a target
             self.log_view.note(f"go vet: {d}")
         self.checklist.set_note(f"checked in {result.seconds:.1f} s")
