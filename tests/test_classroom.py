@@ -46,7 +46,7 @@ from workshop.engine.class_query import (
     fetch_snapshot,
     hidden_names,
 )
-from workshop.engine.class_setup import write_room_config
+from workshop.engine.class_setup import machine_address, write_room_config
 from workshop.engine.classroom import ClassSettings, ClassSetupError, Pusher, push_progress
 from workshop.engine.progress import ExerciseProgress, Progress
 from workshop.engine.verdict import MET, MISSED, Verdict
@@ -427,7 +427,9 @@ def test_room_config_is_valid_for_promtool(tmp_path: Path) -> None:
     said = write_room_config(tmp_path / "room", "0.0.0.0:9091")
     yml = (tmp_path / "room" / "prometheus.yml").read_text()
     assert "honor_labels: true" in yml and '"0.0.0.0:9091"' in yml
-    assert "pinlab --class http://THIS-MACHINE:9091" in said
+    address = machine_address()
+    assert f"pinlab --class http://{address}:9091" in said and "THIS-MACHINE" not in said
+    assert not address.startswith("127.")
     start = (tmp_path / "room" / "start.sh").read_text()
     assert "prometheus-pushgateway --web.listen-address=:9091" in start
     if not shutil.which("promtool"):

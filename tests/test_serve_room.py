@@ -30,6 +30,7 @@ from workshop.app.screens.confirm import ConfirmScreen
 from workshop.app.screens.exercise import ExerciseScreen
 from workshop.app.serve import is_loopback
 from workshop.engine.catalog import load_catalog
+from workshop.engine.class_setup import machine_address
 from workshop.engine.workspace import ReadOnlyWorkspace
 
 needs_chromium = pytest.mark.skipif(
@@ -53,6 +54,8 @@ def serving(tmp_path: Path, *extra: str) -> Iterator[tuple[int, str]]:
         first = server.stdout.readline().decode()
         m = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", first)
         assert m, f"no URL with a token printed: {first!r}"
+        second = server.stdout.readline().decode()  # the URL for the room: a real address
+        assert f"http://{machine_address()}:{port}/?token=" in second, second
         wait_port(port, 30)
         yield port, m.group(1)
     finally:

@@ -8,6 +8,7 @@ import shlex
 import sys
 
 from workshop.engine.catalog import load_catalog
+from workshop.engine.class_setup import machine_address
 from workshop.engine.classroom import ClassSettings
 from workshop.engine.workspace import Workspace
 
@@ -37,7 +38,8 @@ def run_app(args: argparse.Namespace, command: str) -> int:
         mode = " (read-only)" if getattr(args, "read_only", False) else ""
         print(f"pinlab: serving the workshop{mode} on {server.url()}", flush=True)
         if server.token and args.host in ("0.0.0.0", "::"):
-            print(f"pinlab: from other machines: {server.url('THIS-MACHINE')}", flush=True)
+            address = machine_address()
+            print(f"pinlab: from other machines: {server.url(address)}", flush=True)
         print(f"pinlab: at most {args.max_sessions} sessions at once", flush=True)
         server.serve()
         return 0

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shlex
+import socket
 from pathlib import Path
+
+import psutil
 
 from workshop.engine.class_query import GATEWAY_JOB
 
@@ -65,8 +68,22 @@ def write_room_config(directory: Path, gateway: str = "127.0.0.1:9091") -> str:
             "start the room (Debian's prometheus and prometheus-pushgateway):",
             f"  {d}/start.sh",
             "learners join with:",
-            f"  pinlab --class http://THIS-MACHINE:{port} --name 'Their Name'",
+            f"  pinlab --class http://{machine_address()}:{port} --name 'Their Name'",
             "and you watch with:",
             "  pinlab class --prometheus http://127.0.0.1:9090",
         ]
     )
+
+
+def machine_address() -> str:
+    """An address other machines in the room can reach this one by: the first
+    IPv4 address of an interface that is up and not loopback (read from the
+    interfaces, nothing is sent), else the host name."""
+    stats = psutil.net_if_stats()
+    for name, addrs in sorted(psutil.net_if_addrs().items()):
+        if not stats.get(name) or not stats[name].isup:
+            continue
+        for a in addrs:
+            if a.family == socket.AF_INET and not a.address.startswith("127."):
+                return str(a.address)
+    return socket.gethostname()
