@@ -51,3 +51,15 @@ async def test_compare_runs_both_side_by_side_and_shows_the_ratio(tmp_path: Path
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ExerciseScreen)
+
+
+async def test_compare_on_untouched_code_is_against_the_solution(tmp_path: Path) -> None:
+    """The starter beside itself says nothing: an untouched exercise compares
+    with the reference solution until `s`."""
+    app, _, _ = make_app(tmp_path, check_on_open=False, watch=False, seconds=0.2)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter", "m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.other == "solution"
+        await pilot.press("escape")

@@ -120,4 +120,6 @@ class ExerciseScreen(ExerciseChecks):
     def action_compare(self) -> None:
         from workshop.app.screens.compare import CompareScreen
 
-        self.app.push_screen(CompareScreen(self.ex, "starter"))
+        # code still the starter's: the starter beside itself would show nothing
+        unchanged = not pinlab(self).workspace.is_modified(self.ex)
+        self.app.push_screen(CompareScreen(self.ex, "solution" if unchanged else "starter"))
