@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_app_support import copy_exercise_01, make_app, wait_for
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from widgets.cost_card import CostCardView
 from workshop.app.screens.cost_card import CostCardScreen
@@ -65,11 +65,10 @@ async def test_an_exercise_text_quotes_this_machines_card(tmp_path: Path) -> Non
         assert "4.2 µs on this machine" in shown and "31 µs where written" in shown
         # an entry this machine's card lacks keeps the written figure, and says so
         assert "9 ns (where this text was written; `pinlab calibrate` measures yours)" in shown
-        # a hint (h) is plain text in a notification: the same figure, no Markdown
+        # a hint (h) is plain text on the hint line: the same figure, no Markdown
         await pilot.press("h")
         await pilot.pause()
-        notes = [n for n in app._notifications if n.title == f"hint 1/{len(ex.hints)}"]
-        assert len(notes) == 1, [n.title for n in app._notifications]
-        message = notes[0].message
+        message = str(app.screen.query_one("#hint-line", Static).render())
+        assert f"hint 1/{len(ex.hints)}" in message
         assert "4.2 µs on this machine (31 µs where written)" in message, message
         assert "**" not in message and "cost:" not in message, message

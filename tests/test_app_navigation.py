@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_app_support import make_app, wait_for
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from workshop.app.screens.confirm import ConfirmScreen
 from workshop.app.screens.exercise import ExerciseScreen
@@ -57,15 +57,24 @@ async def test_enter_opens_the_exercise_and_l_goes_back(tmp_path: Path) -> None:
         assert isinstance(app.screen, ExerciseListScreen)
 
 
-async def test_hint_key_shows_the_hints_in_turn(tmp_path: Path) -> None:
+async def test_hint_key_shows_the_hints_in_turn_on_a_line_of_their_own(tmp_path: Path) -> None:
+    """Each h shows the next hint on the hint line (no notification over the
+    panels); h after the last one puts it away."""
     app, ws, catalog = make_app(tmp_path, check_on_open=False, watch=False)
+    hints = catalog[0].hints
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter", "h", "h")
+        await pilot.press("enter")
+        line = app.screen.query_one("#hint-line", Static)
+        for i, hint in enumerate(hints, 1):
+            await pilot.press("h")
+            await pilot.pause()
+            shown = str(line.render())
+            assert line.display and f"hint {i}/{len(hints)}" in shown, shown
+            assert hint[:40] in shown
+        assert not app._notifications
+        await pilot.press("h")
         await pilot.pause()
-        titles = [n.title for n in app._notifications]
-        hints = catalog[0].hints
-        assert titles[:2] == [f"hint 1/{len(hints)}", f"hint 2/{len(hints)}"]
-        assert [n.message for n in app._notifications][:2] == list(hints[:2])
+        assert not line.display
 
 
 async def test_n_opens_the_next_unsolved_exercise(tmp_path: Path) -> None:

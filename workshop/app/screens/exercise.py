@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.binding import Binding
+from textual.widgets import Static
 
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.exercise_check import ExerciseChecks
@@ -62,14 +64,23 @@ class ExerciseScreen(ExerciseChecks):
             app.open_exercise(nxt, replace=True)
 
     def action_hint(self) -> None:
+        """The next hint on a line of its own under the status (never over the
+        panels); `h` after the last one puts it away, and the next starts over."""
         hints = self.ex.hints
+        line = self.query_one("#hint-line", Static)
         if not hints:
             self.notify("This exercise has no hints.", title="hint")
             return
-        i = self._hint % len(hints)
+        i = self._hint % (len(hints) + 1)
         self._hint += 1
+        if i == len(hints):
+            line.update("")
+            line.set_class(False, "-shown")
+            return
         hint = costcard.quote(hints[i], pinlab(self).cost_card, markdown=False)
-        self.notify(hint, title=f"hint {i + 1}/{len(hints)}", timeout=20)
+        more = "h: next hint" if i + 1 < len(hints) else "h: put the hints away"
+        line.update(f"[b]hint {i + 1}/{len(hints)}[/b]  {escape(hint)}  [dim]({more})[/dim]")
+        line.set_class(True, "-shown")
         self.log_view.note(f"hint {i + 1}/{len(hints)}: {hint}")
 
     def action_list(self) -> None:

@@ -122,6 +122,7 @@ class ExerciseLayout(Screen[None]):
             yield BigFigure("p99 µs", id="fig-p99")
             yield BigFigure("k calls/s", id="fig-rate")
         yield Static("", id="status-line")
+        yield Static("", id="hint-line")  # the hint asked for, until h passes the last one
         with Horizontal(id="page-row"):
             yield Tabs(*(Tab(f"{p.key} {p.title}", id=f"tab-{p.name}") for p in PAGES), id="pages")
             yield Static(self.ex.id, id="page-title")  # where the header is left out
