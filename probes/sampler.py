@@ -73,10 +73,13 @@ class ProcessSample:
 
     @property
     def non_go_threads(self) -> int | None:
-        """Threads the Go runtime does not own (started by C code)."""
+        """Threads the Go runtime does not own (started by C code). The two
+        counts are read a moment apart: where threads are ending fast
+        (exercise 15), the kernel may already have let go of one the runtime
+        still counts, so a difference below zero reads as none."""
         if self.threads is None or self.go is None or self.go.go_threads is None:
             return None
-        return self.threads - self.go.go_threads
+        return max(0, self.threads - self.go.go_threads)
 
 
 LockedProvider = Callable[[], Mapping[int, str]]

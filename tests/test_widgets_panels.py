@@ -152,9 +152,9 @@ async def test_churn_meter_labels_a_lower_bound() -> None:
         assert "waiting for the first sample" in plain(meter.render())
         meter.add(Churn(created_total=12, exact=False, per_second=3.0, exited_total=2))
         text = plain(meter.render())
-        assert "≥ 12" in text and "lower bound (no PID namespace)" in text
+        assert "≥ 12" in text and "at least: sampled" in text
         meter.add(Churn(created_total=1005, exact=True, per_second=990.0))
-        assert "exact (PID namespace)" in plain(meter.render())
+        assert "exact: PIDs counted" in plain(meter.render())
 
 
 async def test_checklist_heading_counts_met_targets_and_shows_inconclusive() -> None:
@@ -270,9 +270,9 @@ async def test_churn_meter_grows_where_its_height_is_auto() -> None:
         meter.add(Churn(created_total=3, exact=True, per_second=2.0, exited_total=1), 0)
         await tick(pilot, meter)
         lines = plain(meter.render()).splitlines()
-        assert len(lines) == 6 and lines[-1] == "exact (PID namespace)"
+        assert len(lines) == 7 and lines[-2:] == ["exact: PIDs counted", "C's = started by C"]
         assert all(len(line) <= meter.size.width for line in lines)
-        assert waiting < meter.size.height == 6  # laid out again: no line cut off
+        assert waiting < meter.size.height == 7  # laid out again: no line cut off
 
 
 async def test_latency_panel_figures_beside_or_under_the_histogram() -> None:

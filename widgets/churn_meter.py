@@ -1,5 +1,7 @@
 """Thread creations and exits beside the thread graph: exact when the run is
-in a PID namespace, otherwise labelled a lower bound."""
+in a PID namespace (every PID the kernel hands out there is counted),
+otherwise a lower bound from sampling, labelled so; and the threads C code
+started (the kernel's count less the Go runtime's)."""
 
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ class ChurnMeter(ThrottledWidget):
             out.append("exited  ", style=note)
             out.append(f"{bound}{c.exited_total}\n", style=value)
         if self.c_threads is not None:
-            out.append("not Go's ", style=note)
+            out.append("C's     ", style=note)
             out.append(f"{self.c_threads}\n", style=value)
         recent = self._recent(self.size.width)
         top = max(recent, default=0.0)
@@ -81,6 +83,9 @@ class ChurnMeter(ThrottledWidget):
             spark = "".join(SPARK[min(7, int(r / top * 7.999))] for r in recent)
             out.append(spark + "\n", style=self.get_component_rich_style("churn-meter--spark"))
         out.append(
-            "exact (PID namespace)" if c.exact else "lower bound (no PID namespace)", style=note
+            "exact: PIDs counted" if c.exact else "at least: sampled",
+            style=note,
         )
+        if self.c_threads is not None:
+            out.append("\nC's = started by C", style=note)
         return out

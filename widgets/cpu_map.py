@@ -12,7 +12,7 @@ from probes.topology import Topology
 from widgets.throttled import ThrottledWidget
 
 RUNNING = "R"
-LEGEND = "● running ○ sleeping (last CPU)  ◆ locked"
+LEGEND = "● running ○ sleeping (last CPU)  ◆ ◇ the same, locked"
 
 
 def _drawn(info: ThreadInfo) -> tuple[object, ...]:
