@@ -288,3 +288,52 @@ def test_the_baseline_drawn_is_the_one_judged() -> None:
     judged = distill("yours", ProgramResult(0, "", "", 1.0, frames=frames, threads=samples))
     assert panels.graph.baseline == judged.baseline_threads == 6
     assert panels.figures.limit == 8
+
+
+def test_the_panels_keep_what_the_last_run_did() -> None:
+    """After the load, the teardown's idle samples and a last interval without
+    calls do not blank the CPU map, the GPUs or the figures; the graph says
+    the run ended."""
+    from test_app_support import RECORDED
+
+    from probes.churn import Churn
+    from probes.latency import LatencyTracker
+    from probes.sampler import ProcessSample
+    from probes.threads import ThreadInfo
+    from widgets.churn_meter import ChurnMeter
+    from widgets.cpu_map import CpuMap
+    from widgets.latency_panel import LatencyPanel
+    from widgets.thread_graph import ThreadGraph
+    from workshop.app.panels import RunPanels
+    from workshop.engine.events import (
+        FrameSeen,
+        LatencyMeasured,
+        ProcessSampled,
+        RunEnded,
+        RunStarted,
+    )
+
+    def sample(t: float, threads: tuple[ThreadInfo, ...]) -> ProcessSample:
+        return ProcessSample(
+            t, 1, True, len(threads), threads, Churn(created_total=3, exact=True, per_second=1.0)
+        )
+
+    busy = tuple(ThreadInfo(tid, tid, "prog", "R", tid % 2, (0, 1), 0.1) for tid in range(1, 5))
+    cpus = CpuMap()
+    panels = RunPanels("yours", ThreadGraph(), ChurnMeter(), LatencyPanel(), cpus=cpus)
+    panels.feed(RunStarted("yours", 1))
+    panels.feed(FrameSeen("yours", Phase(0.1, "load")))
+    panels.feed(ProcessSampled("yours", sample(0.5, busy)))
+    tracker = LatencyTracker()
+    for t, calls, hist in RECORDED["ticks"]:
+        panels.feed(LatencyMeasured("yours", tracker.feed(t, calls, hist)))
+    p99, rate = panels.figures.p99_ns, panels.figures.calls_per_second
+    assert p99 and rate and cpus.threads == busy
+    last_t, last_calls, last_hist = RECORDED["ticks"][-1]
+    panels.feed(FrameSeen("yours", Phase(last_t, "teardown")))
+    panels.feed(LatencyMeasured("yours", tracker.feed(last_t + 0.1, last_calls, last_hist)))
+    panels.feed(ProcessSampled("yours", sample(last_t + 0.2, busy[:1])))
+    assert (panels.figures.p99_ns, panels.figures.calls_per_second) == (p99, rate)
+    assert cpus.threads == busy
+    panels.feed(RunEnded("yours", distill("yours", ProgramResult(0, "", "", 1.0))))
+    assert panels.graph.caption == "round 1 · ended"

@@ -58,6 +58,10 @@ class ThreadGraph(ThrottledLines):
         self._points.append((t, threads))
         self._dirty = True
 
+    def set_caption(self, caption: str) -> None:
+        self.caption = caption
+        self._dirty = True
+
     def set_baseline(self, threads: int | None) -> None:
         self.baseline = threads
         self._dirty = True

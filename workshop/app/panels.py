@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from probes.frames import Baseline, Invalid
+from probes.frames import Baseline, Invalid, Phase
 from widgets.build_log import BuildLog
 from widgets.churn_meter import ChurnMeter
 from widgets.cpu_map import CpuMap
@@ -69,6 +69,7 @@ class RunPanels:
         # the judged idle baseline's inputs (engine/metrics.idle_baseline)
         self._idle_counts: list[int] = []
         self._reported_idle: int | None = None
+        self._tearing_down = False  # after the load: samples would show only idle threads
         self.figures = Figures()
         self._last_rate: float | None = None
 
@@ -89,15 +90,19 @@ class RunPanels:
                 return True
             case LatencyMeasured(sample=s):
                 self.latency.add(s)
-                self.figures.p99_ns = s.interval.p99 if s.interval.count else None
-                self.figures.calls_per_second = s.calls_per_second
+                if s.interval.count:  # the figures keep the last interval with calls
+                    self.figures.p99_ns = s.interval.p99
+                    self.figures.calls_per_second = s.calls_per_second
                 return True
-            case ProcessSampled(sample=s):
+            case ProcessSampled(sample=s) if s.alive and not self._tearing_down:
+                # the map and the GPUs keep what the load did, not the teardown's idle
                 self.churn.add(s.churn, s.non_go_threads)
                 if self.cpus is not None and s.per_thread is not None:
                     self.cpus.show(s.per_thread)
                 if self.gpus is not None and (s.gpus or s.gpu_status):
                     self.gpus.show(s.gpus, s.gpu_status)
+            case FrameSeen(frame=Phase(name=name)):
+                self._tearing_down = name == "teardown"
             case FrameSeen(frame=Baseline(threads=n)):
                 self._reported_idle = n
                 self._show_baseline()
@@ -110,9 +115,11 @@ class RunPanels:
                 self.latency.reset()
                 self.figures = Figures()
                 self._idle_counts, self._reported_idle = [], None
+                self._tearing_down = False
                 return True
             case RunEnded(metrics=m):
                 self._last_rate = m.throughput
+                self.graph.set_caption(f"{self.graph.caption} · ended".lstrip(" ·"))
                 if not m.ok and self.log is not None:
                     self.log.error(f"{ev.label}: {m.error}")
                     for line in m.details.strip().splitlines()[:15]:
