@@ -22,8 +22,13 @@ def problems(result: ExerciseResult) -> list[str]:
 
 
 def _memory(result: ExerciseResult) -> list[str]:
-    """Every answer kept runs far below the memory cap: at most half of it
-    (the cap stops a runaway leak; an honest answer must never meet it)."""
+    """A solution or a right answer runs far below the memory cap: at most
+    half of it (the cap stops a runaway leak; an honest answer must never
+    meet it). A starter or a wrong answer that met it would end in an error,
+    which the verdict check reports."""
+    src = result.source
+    if src.kind == "starter" or (src.kind == "variant" and result.exercise.variant(src.name).wrong):
+        return []
     cap = result.exercise.scenario.memory_mb
     peak = max((m.peak_data_mb or 0.0 for m in result.runs), default=0.0)
     if peak > cap / 2:
