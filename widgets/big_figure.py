@@ -26,10 +26,14 @@ class BigFigure(Vertical):
     def value(self) -> str:
         return self._value
 
-    def show(self, value: str, state: str | None = None) -> None:
-        """`state` 'good' or 'bad' colours the digits (through CSS classes)."""
+    def show(self, value: str, state: str | None = None, caption: str | None = None) -> None:
+        """`state` 'good' or 'bad' colours the digits (through CSS classes);
+        `caption` changes with the unit a value is best read in (µs, ms)."""
         if value != self._value:
             self._value = value
             self.query_one(Digits).update(value)
+        if caption is not None and caption != self._caption:
+            self._caption = caption
+            self.query_one(Label).update(caption)
         self.set_class(state == "good", "-good")
         self.set_class(state == "bad", "-bad")

@@ -39,6 +39,7 @@ from widgets.key_footer import KeyFooter
 from widgets.latency_panel import LatencyPanel
 from widgets.target_checklist import TargetChecklist
 from widgets.thread_graph import ThreadGraph
+from widgets.units import duration_ns, rate
 from workshop.app.panels import RunPanels
 from workshop.app.screens._app import pinlab
 from workshop.app.screens.projection import PROJECTION_CLASS
@@ -261,10 +262,11 @@ class ExerciseLayout(Screen[None]):
         self.query_one("#fig-threads", BigFigure).show(
             "—" if f.threads is None else str(f.threads), "bad" if over else None
         )
-        p99 = f.p99_ns
-        self.query_one("#fig-p99", BigFigure).show("—" if p99 is None else f"{p99 / 1000:.2f}")
-        cps = f.calls_per_second
-        self.query_one("#fig-rate", BigFigure).show("—" if cps is None else f"{cps / 1000:.0f}")
+        # in the unit that suits the size (45 ms, not 44957.6 µs), three digits at most
+        p99, p99_unit = _value_and_unit(duration_ns(f.p99_ns), "µs")
+        self.query_one("#fig-p99", BigFigure).show(p99, caption=f"p99 {p99_unit}")
+        cps, cps_unit = _value_and_unit(rate(f.calls_per_second), "k")
+        self.query_one("#fig-rate", BigFigure).show(cps, caption=f"{cps_unit} calls/s".lstrip())
 
     def on_projection_changed(self) -> None:
         """Called by the app when the projection layout is switched."""
@@ -286,3 +288,9 @@ class ExerciseLayout(Screen[None]):
                 app.call_from_thread(gpus.show, (), "NVML not read")
 
         self.run_worker(read, thread=True, exit_on_error=False, group="machine")
+
+
+def _value_and_unit(text: str, default_unit: str) -> tuple[str, str]:
+    """'44.9 ms' -> ('44.9', 'ms'); '—' keeps the default unit."""
+    value, _, unit = text.partition(" ")
+    return value, unit or (default_unit if value == "—" else "")
