@@ -22,6 +22,7 @@ func status(w http.ResponseWriter, r *http.Request) {
 func Routes(mux *http.ServeMux) {
 	mux.Handle("/quotes", &Quotes{})
 	mux.HandleFunc("/status", status)
+	mux.HandleFunc("/download", download)
 	mux.HandleFunc("/ping", func(w http.ResponseWriter, r *http.Request) {
 		runtime.LockOSThread() // @pin
 		defer runtime.UnlockOSThread()
@@ -35,6 +36,13 @@ func Routes(mux *http.ServeMux) {
 		runtime.LockOSThread() // @pin
 		defer runtime.UnlockOSThread()
 	}))
+}
+
+// In a handler and unlocked without defer: two rules, one pin, one diagnostic.
+func download(w http.ResponseWriter, r *http.Request) {
+	runtime.LockOSThread() // @pin
+	w.WriteHeader(http.StatusOK)
+	runtime.UnlockOSThread()
 }
 
 // A handler's signature makes a handler, registered or not.
