@@ -34,17 +34,19 @@ import (
 )
 
 const (
-	minWorkers   = 2
-	maxWorkers   = 8
-	deepQueue    = 4
-	work         = 20 * time.Millisecond
-	burstCallers = 16
-	blipCallers  = 6
-	idleStock    = 32
-	warmFor      = 250 * time.Millisecond
-	period       = 300 * time.Millisecond
-	duty         = 2.0 / 3
-	loadFor      = 600 * time.Millisecond
+	minWorkers    = 2
+	maxWorkers    = 8
+	deepQueue     = 4
+	work          = 20 * time.Millisecond
+	burstCallers  = 16
+	blipCallers   = 6
+	steadyCallers = 5
+	steadyFor     = 5 // x IdleAfter
+	idleStock     = 32
+	warmFor       = 250 * time.Millisecond
+	period        = 300 * time.Millisecond
+	duty          = 2.0 / 3
+	loadFor       = 600 * time.Millisecond
 )
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -124,12 +126,10 @@ func main() {
 
 	// 1. the first burst
 	start := time.Now()
+	rampSpan := watch.watch(start.Add(cfg.GrowAfter), start.Add(warmFor))
 	s.drive(burstCallers, start.Add(warmFor))
-	ramp := warmFor + 100*time.Millisecond // never reached Max
-	if at, ok := watch.reachedMax(); ok {
-		ramp = at.Sub(start)
-	}
-	h.Info("ramp_beyond_grow_after_ms", ms(ramp-cfg.GrowAfter))
+	_, belowMax := watch.seen(rampSpan)
+	h.Info("ramp_below_max_ms", ms(belowMax))
 
 	// 2. the measured load
 	next := make([]int64, burstCallers) // each caller touches only its own slot
@@ -138,7 +138,17 @@ func main() {
 		return s.call(int64(w)<<32 | next[w])
 	})
 
-	// 3. the quiet spell, with a blip once even a pool that shrinks only
+	// 3. a steady load: several callers, each waiting for its answer before
+	// its next call, for several IdleAfter. The queue stays empty, and every
+	// worker they need stays busy.
+	s0 := time.Now()
+	steadyEnd := s0.Add(cfg.IdleAfter * steadyFor)
+	steadySpan := watch.watch(s0, steadyEnd)
+	s.drive(steadyCallers, steadyEnd)
+	steadyFewest, _ := watch.seen(steadySpan)
+	h.Info("steady_fewest_contexts", float64(steadyFewest))
+
+	// 4. the quiet spell, with a blip once even a pool that shrinks only
 	// every IdleAfter has shrunk
 	q0 := time.Now()
 	blipped := make(chan struct{})
@@ -160,7 +170,7 @@ func main() {
 	h.Info("workers_started", float64(later.Inits))
 	h.Info("events_unrecorded", float64(unrecorded(pool.Events(), int(initial.Contexts), int(later.Inits), int(later.Shutdowns))))
 
-	// 4. Close, and threads the runtime kept
+	// 5. Close, and threads the runtime kept
 	pool.Close()
 	device.ReportSince(h, before)
 	h.Info("dirty_threads", float64(dirtyThreads(s.ndev)))
@@ -194,17 +204,28 @@ func abs(x int) int {
 	return x
 }
 
-// contextWatch samples the number of open device contexts every 2 ms.
+// contextWatch samples the number of open device contexts every 2 ms, over
+// the whole run and over spans the driver names beforehand.
 type contextWatch struct {
-	fewest, most atomic.Int64
-	atMax        atomic.Int64 // UnixNano when Max contexts were first open
+	mu           sync.Mutex
+	fewest, most int64
+	spans        [2]*span
+	nspans       int
 	done         chan struct{}
 	wg           sync.WaitGroup
 }
 
+// span is what the sampler saw between from and to.
+type span struct {
+	from, to time.Time
+	fewest   int64         // fewest contexts open at a sample
+	below    time.Duration // time with fewer than Max contexts open
+	last     time.Time     // the span's previous sample, zero before the first
+	lastN    int64
+}
+
 func watchContexts(base uint64) *contextWatch {
-	w := &contextWatch{done: make(chan struct{})}
-	w.fewest.Store(1 << 40)
+	w := &contextWatch{done: make(chan struct{}), fewest: 1 << 40}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -212,11 +233,19 @@ func watchContexts(base uint64) *contextWatch {
 		defer t.Stop()
 		for {
 			n := int64(device.Total().Contexts - base)
-			w.fewest.Store(min(w.fewest.Load(), n))
-			w.most.Store(max(w.most.Load(), n))
-			if n >= maxWorkers && w.atMax.Load() == 0 {
-				w.atMax.Store(time.Now().UnixNano())
+			now := time.Now()
+			w.mu.Lock()
+			w.fewest, w.most = min(w.fewest, n), max(w.most, n)
+			for _, s := range w.spans[:w.nspans] {
+				if now.Before(s.from) || now.After(s.to) {
+					continue
+				}
+				if !s.last.IsZero() && s.lastN < maxWorkers {
+					s.below += now.Sub(s.last)
+				}
+				s.fewest, s.last, s.lastN = min(s.fewest, n), now, n
 			}
+			w.mu.Unlock()
 			select {
 			case <-w.done:
 				return
@@ -227,16 +256,28 @@ func watchContexts(base uint64) *contextWatch {
 	return w
 }
 
-// reachedMax says when Max contexts were first open, if they were.
-func (w *contextWatch) reachedMax() (time.Time, bool) {
-	at := w.atMax.Load()
-	return time.Unix(0, at), at != 0
+// watch names a span to sample, from now or later until to.
+func (w *contextWatch) watch(from, to time.Time) *span {
+	s := &span{from: from, to: to, fewest: 1 << 40}
+	w.mu.Lock()
+	w.spans[w.nspans] = s
+	w.nspans++
+	w.mu.Unlock()
+	return s
+}
+
+// seen reads a span once it is over: the fewest contexts open, and how long
+// fewer than Max were open (from its first sample to its last).
+func (w *contextWatch) seen(s *span) (fewest int64, below time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return s.fewest, s.below
 }
 
 func (w *contextWatch) stop() (fewest, most int64) {
 	close(w.done)
 	w.wg.Wait()
-	return w.fewest.Load(), w.most.Load()
+	return w.fewest, w.most
 }
 
 // stockIdleThreads leaves the runtime n idle OS threads, as a long-running
