@@ -4,18 +4,23 @@
 // The pool gets Min 2, Max 8, a deep queue of 4 and time constants drawn for
 // this run; every job keeps a device busy for 20 ms. The scenario:
 //
-//  1. first burst (not measured): 16 callers for 250 ms. The driver notes
-//     how long the pool takes to open Max contexts.
+//  1. first burst (not measured): 16 callers for 250 ms. The driver measures
+//     how long, from GrowAfter to the burst's end, fewer than Max contexts
+//     were open (the whole rest of the burst if the pool never reaches Max).
 //  2. the measured load: 1 caller all the time, 16 during the first 200 ms
 //     of every 300 ms. The gaps are shorter than IdleAfter, so the pool
 //     should stay at Max; its p99 is compared with a fixed pool of Max (the
 //     learner variant fixed-max) and with the starter's fixed pool of Min,
 //     side by side.
-//  3. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
+//  3. a steady load: 5 callers, each calling again once answered, for
+//     5 x IdleAfter. The queue stays empty while five workers are busy: the
+//     pool, at Max when it starts, should keep five. The driver notes the
+//     fewest contexts open during it.
+//  4. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
 //     callers at 2.2 x IdleAfter (a deep queue for one job's time, shorter
 //     than GrowAfter). At its end the driver counts the process's OS threads
 //     and the open device contexts.
-//  4. Close, then every thread the runtime keeps idle is probed for a device
+//  5. Close, then every thread the runtime keeps idle is probed for a device
 //     context left on it.
 //
 // A sampler watches the open contexts all along (never fewer than Min, never
