@@ -4,18 +4,23 @@
 // The pool gets Min 2, Max 8, a deep queue of 4 and time constants drawn for
 // this run; every job keeps a device busy for 20 ms. The scenario:
 //
-//  1. first burst (not measured): 16 callers for 250 ms. The driver notes
-//     how long the pool takes to open Max contexts.
+//  1. first burst (not measured): 16 callers for 250 ms. The driver measures
+//     how long, from GrowAfter to the burst's end, fewer than Max contexts
+//     were open (the whole rest of the burst if the pool never reaches Max).
 //  2. the measured load: 1 caller all the time, 16 during the first 200 ms
 //     of every 300 ms. The gaps are shorter than IdleAfter, so the pool
 //     should stay at Max; its p99 is compared with a fixed pool of Max (the
 //     learner variant fixed-max) and with the starter's fixed pool of Min,
 //     side by side.
-//  3. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
+//  3. a steady load: 5 callers, each calling again once answered, for
+//     5 x IdleAfter. The queue stays empty while five workers are busy: the
+//     pool, at Max when it starts, should keep five. The driver notes the
+//     fewest contexts open during it.
+//  4. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
 //     callers at 2.2 x IdleAfter (a deep queue for one job's time, shorter
 //     than GrowAfter). At its end the driver counts the process's OS threads
 //     and the open device contexts.
-//  4. Close, then every thread the runtime keeps idle is probed for a device
+//  5. Close, then every thread the runtime keeps idle is probed for a device
 //     context left on it.
 //
 // A sampler watches the open contexts all along (never fewer than Min, never
@@ -34,17 +39,19 @@ import (
 )
 
 const (
-	minWorkers   = 2
-	maxWorkers   = 8
-	deepQueue    = 4
-	work         = 20 * time.Millisecond
-	burstCallers = 16
-	blipCallers  = 6
-	idleStock    = 32
-	warmFor      = 250 * time.Millisecond
-	period       = 300 * time.Millisecond
-	duty         = 2.0 / 3
-	loadFor      = 600 * time.Millisecond
+	minWorkers    = 2
+	maxWorkers    = 8
+	deepQueue     = 4
+	work          = 20 * time.Millisecond
+	burstCallers  = 16
+	blipCallers   = 6
+	steadyCallers = 5
+	steadyFor     = 5 // x IdleAfter
+	idleStock     = 32
+	warmFor       = 250 * time.Millisecond
+	period        = 300 * time.Millisecond
+	duty          = 2.0 / 3
+	loadFor       = 600 * time.Millisecond
 )
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -124,12 +131,10 @@ func main() {
 
 	// 1. the first burst
 	start := time.Now()
+	rampSpan := watch.watch(start.Add(cfg.GrowAfter), start.Add(warmFor))
 	s.drive(burstCallers, start.Add(warmFor))
-	ramp := warmFor + 100*time.Millisecond // never reached Max
-	if at, ok := watch.reachedMax(); ok {
-		ramp = at.Sub(start)
-	}
-	h.Info("ramp_beyond_grow_after_ms", ms(ramp-cfg.GrowAfter))
+	_, belowMax := watch.seen(rampSpan)
+	h.Info("ramp_below_max_ms", ms(belowMax))
 
 	// 2. the measured load
 	next := make([]int64, burstCallers) // each caller touches only its own slot
@@ -138,7 +143,17 @@ func main() {
 		return s.call(int64(w)<<32 | next[w])
 	})
 
-	// 3. the quiet spell, with a blip once even a pool that shrinks only
+	// 3. a steady load: several callers, each waiting for its answer before
+	// its next call, for several IdleAfter. The queue stays empty, and every
+	// worker they need stays busy.
+	s0 := time.Now()
+	steadyEnd := s0.Add(cfg.IdleAfter * steadyFor)
+	steadySpan := watch.watch(s0, steadyEnd)
+	s.drive(steadyCallers, steadyEnd)
+	steadyFewest, _ := watch.seen(steadySpan)
+	h.Info("steady_fewest_contexts", float64(steadyFewest))
+
+	// 4. the quiet spell, with a blip once even a pool that shrinks only
 	// every IdleAfter has shrunk
 	q0 := time.Now()
 	blipped := make(chan struct{})
@@ -160,7 +175,7 @@ func main() {
 	h.Info("workers_started", float64(later.Inits))
 	h.Info("events_unrecorded", float64(unrecorded(pool.Events(), int(initial.Contexts), int(later.Inits), int(later.Shutdowns))))
 
-	// 4. Close, and threads the runtime kept
+	// 5. Close, and threads the runtime kept
 	pool.Close()
 	device.ReportSince(h, before)
 	h.Info("dirty_threads", float64(dirtyThreads(s.ndev)))
@@ -194,17 +209,28 @@ func abs(x int) int {
 	return x
 }
 
-// contextWatch samples the number of open device contexts every 2 ms.
+// contextWatch samples the number of open device contexts every 2 ms, over
+// the whole run and over spans the driver names beforehand.
 type contextWatch struct {
-	fewest, most atomic.Int64
-	atMax        atomic.Int64 // UnixNano when Max contexts were first open
+	mu           sync.Mutex
+	fewest, most int64
+	spans        [2]*span
+	nspans       int
 	done         chan struct{}
 	wg           sync.WaitGroup
 }
 
+// span is what the sampler saw between from and to.
+type span struct {
+	from, to time.Time
+	fewest   int64         // fewest contexts open at a sample
+	below    time.Duration // time with fewer than Max contexts open
+	last     time.Time     // the span's previous sample, zero before the first
+	lastN    int64
+}
+
 func watchContexts(base uint64) *contextWatch {
-	w := &contextWatch{done: make(chan struct{})}
-	w.fewest.Store(1 << 40)
+	w := &contextWatch{done: make(chan struct{}), fewest: 1 << 40}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -212,11 +238,19 @@ func watchContexts(base uint64) *contextWatch {
 		defer t.Stop()
 		for {
 			n := int64(device.Total().Contexts - base)
-			w.fewest.Store(min(w.fewest.Load(), n))
-			w.most.Store(max(w.most.Load(), n))
-			if n >= maxWorkers && w.atMax.Load() == 0 {
-				w.atMax.Store(time.Now().UnixNano())
+			now := time.Now()
+			w.mu.Lock()
+			w.fewest, w.most = min(w.fewest, n), max(w.most, n)
+			for _, s := range w.spans[:w.nspans] {
+				if now.Before(s.from) || now.After(s.to) {
+					continue
+				}
+				if !s.last.IsZero() && s.lastN < maxWorkers {
+					s.below += now.Sub(s.last)
+				}
+				s.fewest, s.last, s.lastN = min(s.fewest, n), now, n
 			}
+			w.mu.Unlock()
 			select {
 			case <-w.done:
 				return
@@ -227,16 +261,28 @@ func watchContexts(base uint64) *contextWatch {
 	return w
 }
 
-// reachedMax says when Max contexts were first open, if they were.
-func (w *contextWatch) reachedMax() (time.Time, bool) {
-	at := w.atMax.Load()
-	return time.Unix(0, at), at != 0
+// watch names a span to sample, from now or later until to.
+func (w *contextWatch) watch(from, to time.Time) *span {
+	s := &span{from: from, to: to, fewest: 1 << 40}
+	w.mu.Lock()
+	w.spans[w.nspans] = s
+	w.nspans++
+	w.mu.Unlock()
+	return s
+}
+
+// seen reads a span once it is over: the fewest contexts open, and how long
+// fewer than Max were open (from its first sample to its last).
+func (w *contextWatch) seen(s *span) (fewest int64, below time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return s.fewest, s.below
 }
 
 func (w *contextWatch) stop() (fewest, most int64) {
 	close(w.done)
 	w.wg.Wait()
-	return w.fewest.Load(), w.most.Load()
+	return w.fewest, w.most
 }
 
 // stockIdleThreads leaves the runtime n idle OS threads, as a long-running
