@@ -274,7 +274,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.variants:
             for v in ex.variants:
                 verdict = f"must miss {', '.join(v.catches)}" if v.wrong else "must pass"
-                print(f"    {v.name:<28} {verdict}: {v.why}")
+                who = " (written independently)" if v.by == "independent" else ""
+                print(f"    {v.name:<28} {verdict}{who}: {v.why}")
     return 0
 
 

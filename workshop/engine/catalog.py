@@ -64,6 +64,9 @@ class Variant:
     catches: tuple[str, ...]
     directory: Path
     error: str = ""  # for "miss": words the check's one-line error must contain
+    # who wrote it: "author" (who also wrote the solution) or "independent" (a
+    # learner's eyes only: the text, the starter, the driver, never the solution)
+    by: str = "author"
 
     @property
     def wrong(self) -> bool:
@@ -186,7 +189,10 @@ def _variants(
         if not files:
             raise CatalogError(f"{where}: the variant changes no file")
         why = _require(data, "why", str, where)
-        out.append(Variant(d.name, expect, why, catches, d, error))
+        by = str(data.get("by", "author"))
+        if by not in ("author", "independent"):
+            raise CatalogError(f"{where}: by must be 'author' or 'independent'")
+        out.append(Variant(d.name, expect, why, catches, d, error, by))
     return tuple(out)
 
 
