@@ -6,13 +6,17 @@
 // signed POST /score, and one in eight reads its result back with GET
 // /result. Every answer is checked: the value against the device that gave
 // it, the checksum against the body sent, the stored record against the
-// reply. Right after Close returns, the device library says how many
-// contexts were created, how many are still open, and how many calls came
-// from a thread without the context. pinlab counts the OS threads.
+// reply. Then, with every device busy, requests queue behind the workers
+// and some of their clients go while they wait (queued.go): the device
+// counters say how many kernels those cost. Right after Close returns, the
+// device library says how many contexts were created, how many are still
+// open, and how many calls came from a thread without the context. pinlab
+// counts the OS threads.
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -63,19 +67,26 @@ func main() {
 		}
 		return nil
 	})
+	q := queuedCancels(h, svc, ndev)
 	device.SetInitTime(closeInitTime)
 	if err := svc.Close(); err != nil {
 		h.Fail("Close: %v", err)
 	}
+	q.report(h)
 	device.ReportSince(h, before)
 	h.Done()
 }
 
 // driveScore sends a signed POST /score for input and decodes the reply.
 func driveScore(svc http.Handler, client string, input int64) (scoreReply, error) {
+	return driveScoreCtx(context.Background(), svc, client, input)
+}
+
+// driveScoreCtx is driveScore for a client whose request carries ctx.
+func driveScoreCtx(ctx context.Context, svc http.Handler, client string, input int64) (scoreReply, error) {
 	body := []byte(`{"input":` + strconv.FormatInt(input, 10) + `}`)
 	var got scoreReply
-	if err := driveCall(svc, client, http.MethodPost, "/score", body, &got); err != nil {
+	if err := driveCallCtx(ctx, svc, client, http.MethodPost, "/score", body, &got); err != nil {
 		return got, err
 	}
 	if want := codec.Sum(body); got.Sum != want {
@@ -92,7 +103,11 @@ func driveResult(svc http.Handler, client, id string) (scoreReply, error) {
 }
 
 func driveCall(svc http.Handler, client, method, uri string, body []byte, out any) error {
-	req := httptest.NewRequest(method, uri, bytes.NewReader(body))
+	return driveCallCtx(context.Background(), svc, client, method, uri, body, out)
+}
+
+func driveCallCtx(ctx context.Context, svc http.Handler, client, method, uri string, body []byte, out any) error {
+	req := httptest.NewRequestWithContext(ctx, method, uri, bytes.NewReader(body))
 	req.Header.Set("X-Client", client)
 	req.Header.Set("X-Signature", signature(clientKeys[client], method, uri, body))
 	rec := httptest.NewRecorder()

@@ -62,7 +62,7 @@ func NewPool(devices int) (*Pool, error) {
 // lives on this thread, so every call for the device runs here.
 func (p *Pool) worker(dev int, ready chan<- error) {
 	defer p.workers.Done()
-	runtime.LockOSThread()
+	runtime.LockOSThread() // lockosthread:allow owns the device's context
 	defer runtime.UnlockOSThread()
 	if err := device.Init(dev); err != nil {
 		ready <- fmt.Errorf("accelerator: %w", err)
