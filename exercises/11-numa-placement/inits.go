@@ -41,8 +41,11 @@ func watchInits(interval time.Duration) *initWatch {
 			for _, e := range ents {
 				tid, ok := tids[e.Name()]
 				if !ok {
-					tid = namespaceTID(e.Name())
-					tids[e.Name()] = tid
+					// cached only once read: a status file that could not
+					// be read must not fix a wrong number for good
+					if tid, ok = namespaceTID(e.Name()); ok {
+						tids[e.Name()] = tid
+					}
 				}
 				if m, err := threadAffinity(tid); err == nil {
 					s.masks[tid] = m
@@ -64,21 +67,22 @@ func watchInits(interval time.Duration) *initWatch {
 }
 
 // namespaceTID is the TID of /proc/self/task/NAME as this process sees it
-// (the innermost NSpid; see tasks).
-func namespaceTID(name string) int {
-	tid, _ := strconv.Atoi(name)
+// (the innermost NSpid; see tasks); ok is false when the status file could
+// not be read or has no NSpid line, and tid is then NAME's own number.
+func namespaceTID(name string) (tid int, ok bool) {
+	tid, _ = strconv.Atoi(name)
 	b, err := os.ReadFile("/proc/self/task/" + name + "/status")
 	if err != nil {
-		return tid
+		return tid, false
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) > 1 && f[0] == "NSpid:" {
 			if inner, err := strconv.Atoi(f[len(f)-1]); err == nil {
-				return inner
+				return inner, true
 			}
 		}
 	}
-	return tid
+	return tid, false
 }
 
 // stop ends the watch and returns what it saw.

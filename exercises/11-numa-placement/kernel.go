@@ -54,21 +54,41 @@ func threadAffinity(tid int) (cpuMask, error) {
 	return m, nil
 }
 
-// lastCPU is the CPU a thread last ran on: field 39 of the stat file in its
-// /proc/self/task directory.
-func lastCPU(dir string, buf []byte) (int, error) {
+// statFile is a thread's stat file in its /proc/self/task directory,
+// opened once and read again and again at offset 0 (procfs renders it
+// afresh on every read there).
+type statFile struct {
+	f  *os.File
+	fd uintptr
+}
+
+func openStat(dir string) (*statFile, error) {
 	f, err := os.Open(dir + "/stat")
 	if err != nil {
-		return -1, err
+		return nil, err
 	}
-	n, err := f.Read(buf)
-	f.Close()
-	if err != nil {
-		return -1, err
+	return &statFile{f, f.Fd()}, nil
+}
+
+func (s *statFile) close() { s.f.Close() }
+
+// lastCPU is the CPU the thread last ran on: field 39 of its stat file. The
+// read is a raw pread: it keeps the goroutine's P, so a sample costs no
+// trip through the scheduler (a blocking system call may hand the P away,
+// and on a crowded machine win it back only much later).
+func (s *statFile) lastCPU(buf []byte) (int, error) {
+	r, _, errno := syscall.RawSyscall6(syscall.SYS_PREAD64, s.fd,
+		uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0, 0)
+	if errno != 0 {
+		return -1, errno
 	}
+	n := int(r)
 	// The command name (field 2) may hold spaces: count fields after its ')'.
-	rest := buf[bytes.LastIndexByte(buf[:n], ')')+2 : n]
-	fields := bytes.Fields(rest)
+	paren := bytes.LastIndexByte(buf[:n], ')')
+	if paren < 0 || paren+2 > n {
+		return -1, syscall.EINVAL
+	}
+	fields := bytes.Fields(buf[paren+2 : n])
 	if len(fields) < 37 {
 		return -1, syscall.EINVAL
 	}
@@ -109,13 +129,16 @@ func tasks() []task {
 	return out
 }
 
-// taskDir is the /proc/self/task directory of the thread with TID tid, or
-// "" if there is none.
-func taskDir(tid int) string {
+// taskDirs are the /proc/self/task directories of the threads with TIDs
+// tids ("" for one that is not a thread of this process), from one pass.
+func taskDirs(tids []int) []string {
+	dirs := make([]string, len(tids))
 	for _, t := range tasks() {
-		if t.tid == tid {
-			return t.dir
+		for i, tid := range tids {
+			if t.tid == tid {
+				dirs[i] = t.dir
+			}
 		}
 	}
-	return ""
+	return dirs
 }

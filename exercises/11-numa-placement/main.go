@@ -32,37 +32,70 @@ type placement struct {
 	affinityOK        []bool // every sampled mask was inside the socket
 }
 
-func samplePlacement(stop <-chan struct{}, tids []int) placement {
+// placementSampler reads, every sampleEvery, each context thread's last CPU
+// and mask. Everything it needs is prepared before the load, and a sample
+// makes no blocking system call (see statFile): a sampler that looked its
+// threads up, or opened their files, on the load's clock could be starved
+// of the whole second on a crowded machine, and then read nothing.
+type placementSampler struct {
+	tids  []int
+	stats []*statFile // nil: the thread is not among the process's
+	p     placement
+	buf   []byte
+}
+
+func newPlacementSampler(tids []int) *placementSampler {
 	n := len(tids)
-	dirs := make([]string, n)
-	for d, tid := range tids {
-		dirs[d] = taskDir(tid)
+	s := &placementSampler{tids: tids, stats: make([]*statFile, n), buf: make([]byte, 1024),
+		p: placement{make([]int, n), make([]int, n), make([]bool, n)}}
+	dirs := taskDirs(tids) // one pass over /proc/self/task for all of them
+	for d := range tids {
+		s.p.affinityOK[d] = true
+		if dirs[d] != "" {
+			s.stats[d], _ = openStat(dirs[d])
+		}
 	}
-	p := placement{make([]int, n), make([]int, n), make([]bool, n)}
-	for d := range p.affinityOK {
-		p.affinityOK[d] = true
+	return s
+}
+
+func (s *placementSampler) sample() {
+	for d, tid := range s.tids {
+		want := socketCPUs(d)
+		if s.stats[d] != nil {
+			if cpu, err := s.stats[d].lastCPU(s.buf); err == nil {
+				s.p.samples[d]++
+				if slices.Contains(want, cpu) {
+					s.p.onSocket[d]++
+				}
+			}
+		}
+		if m, err := threadAffinity(tid); err != nil || !inside(m.cpus(), want) {
+			s.p.affinityOK[d] = false
+		}
 	}
-	buf := make([]byte, 1024)
+}
+
+// run samples once at once (started is closed after it), then every
+// sampleEvery until stop.
+func (s *placementSampler) run(started chan<- struct{}, stop <-chan struct{}) placement {
+	defer func() {
+		for _, f := range s.stats {
+			if f != nil {
+				f.close()
+			}
+		}
+	}()
 	t := time.NewTicker(sampleEvery)
 	defer t.Stop()
+	s.sample()
+	close(started)
 	for {
 		select {
 		case <-stop:
-			return p
+			return s.p
 		case <-t.C:
 		}
-		for d, tid := range tids {
-			want := socketCPUs(d)
-			if cpu, err := lastCPU(dirs[d], buf); dirs[d] != "" && err == nil {
-				p.samples[d]++
-				if slices.Contains(want, cpu) {
-					p.onSocket[d]++
-				}
-			}
-			if m, err := threadAffinity(tid); err != nil || !inside(m.cpus(), want) {
-				p.affinityOK[d] = false
-			}
-		}
+		s.sample()
 	}
 }
 
@@ -131,14 +164,16 @@ func main() {
 	}
 	h.Info("contexts_created_on_socket", float64(onSocket))
 
-	stop := make(chan struct{})
+	stop, started := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	var placed placement
+	sampler := newPlacementSampler(tids)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		placed = samplePlacement(stop, tids)
+		placed = sampler.run(started, stop)
 	}()
+	<-started
 
 	next := make([]int64, callers) // each caller touches only its own slot
 	h.Load(harness.Steady(callers, time.Second), func(w int) error {

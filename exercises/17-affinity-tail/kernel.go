@@ -75,28 +75,34 @@ func tasks() []task {
 		dir := "/proc/self/task/" + e.Name()
 		tid, ok := taskNames[e.Name()]
 		if !ok {
-			tid = innerTID(e.Name(), dir)
-			taskNames[e.Name()] = tid
+			// cached only once read: a status file that could not be read
+			// (the thread was ending) must not fix a wrong number for good
+			if tid, ok = innerTID(e.Name(), dir); ok {
+				taskNames[e.Name()] = tid
+			}
 		}
 		out = append(out, task{tid, dir})
 	}
 	return out
 }
 
-func innerTID(name, dir string) int {
-	tid, _ := strconv.Atoi(name)
+// innerTID is the TID of /proc/self/task/NAME as this process sees it (the
+// innermost NSpid); ok is false when the status file could not be read or
+// has no NSpid line, and tid is then NAME's own number.
+func innerTID(name, dir string) (tid int, ok bool) {
+	tid, _ = strconv.Atoi(name)
 	b, err := os.ReadFile(dir + "/status")
 	if err != nil {
-		return tid
+		return tid, false
 	}
 	for _, line := range bytes.Split(b, []byte("\n")) {
 		if f := bytes.Fields(line); len(f) > 1 && string(f[0]) == "NSpid:" {
 			if inner, err := strconv.Atoi(string(f[len(f)-1])); err == nil {
-				return inner
+				return inner, true
 			}
 		}
 	}
-	return tid
+	return tid, false
 }
 
 // runState reads a thread's state (field 3 of its stat file: 'R' running

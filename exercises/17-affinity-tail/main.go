@@ -5,7 +5,8 @@
 // scenario.go. It judges, from the kernel, where the critical thread and
 // every other thread of the process may run and did run, and after the loop
 // ends whether a thread narrowed to the critical CPU was handed back to the
-// Go scheduler. The critical loop's latency is reported, not judged: see
+// Go scheduler. It also reads every thread's mask the instant StartCritical
+// returns: the layout must be in place by then. The critical loop's latency is reported, not judged: see
 // the README for why.
 package main
 
@@ -47,6 +48,9 @@ func main() {
 	h.Info("others_allowed_on_cpu", float64(o.othersAllowed))
 	h.Info("others_running_on_cpu", float64(o.othersRunning))
 	h.Info("narrowed_after_stop", float64(o.narrowedAfter))
+	h.Info("loop_unbound_at_return", float64(o.loopUnboundAtReturn))
+	h.Info("others_allowed_at_return", float64(o.othersAllowedAtReturn))
+	h.Info("layout_faults_at_return", float64(o.loopUnboundAtReturn+o.othersAllowedAtReturn))
 	h.Info("placement_samples", float64(o.samples))
 	h.Info("events", float64(o.handled))
 	h.Info("critical_p50_us", us(o.hist.ValueAtQuantile(50)))

@@ -101,6 +101,10 @@ type outcome struct {
 	loopEnded      bool
 	narrowedAfter  int // threads left with the mask {cpu} after the loop ended
 	neighbourError error
+	// the layout at the instant StartCritical returned: the threads that
+	// went on to run Handle without the mask exactly {cpu}, and the other
+	// threads allowed on cpu
+	loopUnboundAtReturn, othersAllowedAtReturn int
 }
 
 // noise is one allocating goroutine's state: it keeps its latest buffers
@@ -133,7 +137,9 @@ func runScenario(h *harness.Session, l layout, start startFunc) outcome {
 	rec := newRecorder()
 	probe.Store(rec)
 	events := make(chan Event, 1024)
+	known := threadIDs()
 	done, err := start(l.cpu, l.rest, events)
+	atReturn := masksNow(known)
 	if err != nil {
 		o.startErr = err
 		return o
@@ -180,6 +186,7 @@ func runScenario(h *harness.Session, l layout, start startFunc) outcome {
 	o.sent, o.handled = sent.Load(), rec.handled
 	o.hist = rec.hist
 	o.criticalTIDs = len(rec.tids)
+	o.loopUnboundAtReturn, o.othersAllowedAtReturn = atReturn.judge(rec.tids, l.cpu)
 	rec.mu.Unlock()
 	o.samples, o.exactSamples = s.samples, s.exact
 	o.othersAllowed, o.othersRunning = s.othersAllowed, s.othersRunning
@@ -237,6 +244,51 @@ func (s *sampler) run(stop <-chan struct{}, rec *recorder, cpu int) {
 		case <-t.C:
 		}
 	}
+}
+
+// layoutSnapshot is every thread's mask at one instant.
+type layoutSnapshot map[int]cpuMask
+
+// masksNow reads the masks of the threads in known first, with raw system
+// calls only (sched_getaffinity: the goroutine keeps its P, so nothing else
+// runs on it meanwhile, and the read takes microseconds), then those of any
+// thread that was not known. It is called the instant StartCritical
+// returns: "returns once the loop is ready" means the layout is in place
+// then, not a moment later.
+func masksNow(known []int) layoutSnapshot {
+	snap := layoutSnapshot{}
+	for _, tid := range known {
+		if m, err := affinity(tid); err == nil {
+			snap[tid] = m
+		}
+	}
+	for _, tid := range threadIDs() {
+		if _, ok := snap[tid]; !ok {
+			if m, err := affinity(tid); err == nil {
+				snap[tid] = m
+			}
+		}
+	}
+	return snap
+}
+
+// judge compares the snapshot with the layout the loop must have had in
+// place: each thread that ran Handle confined to exactly {cpu} (a thread
+// that did not exist yet counts as unbound), every other thread barred
+// from cpu.
+func (snap layoutSnapshot) judge(loop map[int]bool, cpu int) (unbound, othersAllowed int) {
+	want := maskOf(cpu)
+	for tid := range loop {
+		if m, ok := snap[tid]; !ok || m != want {
+			unbound++
+		}
+	}
+	for tid, m := range snap {
+		if !loop[tid] && m.has(cpu) {
+			othersAllowed++
+		}
+	}
+	return unbound, othersAllowed
 }
 
 // narrowedTo counts the threads whose mask is exactly {cpu}, polling for up
