@@ -5,9 +5,12 @@
 // through Handle for the scenario's duration, as a busy server's handlers
 // would; every answer is checked, the devices' busy time gives the kernels
 // in flight, and Teardown runs on a goroutine locked to its own thread.
+// Last, one device is made to fail its Init, and a second Setup must return
+// that error.
 package main
 
 import (
+	"errors"
 	"runtime"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 const (
 	callers    = 48
 	kernelTime = 5 * time.Millisecond // how long one request keeps a device busy
+	badTimeout = 2 * time.Second      // Setup with a failing device must answer within this
 )
 
 func main() {
@@ -75,5 +79,25 @@ func main() {
 		h.Fail("%d answers came back without a device call", answered-calls)
 	}
 	device.ReportSince(h, before)
+	h.Info("init_error_unreported", failingSetup(h.Intn(ndev)))
 	h.Done()
+}
+
+// failingSetup makes device dev fail to initialise (after the counters are
+// reported: nothing it leaves counts) and runs Setup again: 0 when Setup
+// returns Init's error (device.ErrInitFailed) within badTimeout, 1 when it
+// returns no error, another error, or nothing in time.
+func failingSetup(dev int) float64 {
+	device.FailInit(dev, true)
+	defer device.FailInit(dev, false)
+	errc := make(chan error, 1)
+	go func() { errc <- Setup() }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, device.ErrInitFailed) {
+			return 0
+		}
+	case <-time.After(badTimeout):
+	}
+	return 1
 }
