@@ -5,13 +5,18 @@
 // through Handle for the scenario's duration, as a busy server's handlers
 // would; every answer is checked, the devices' busy time gives the kernels
 // in flight, and Teardown runs on a goroutine locked to its own thread.
-// Last, one device is made to fail its Init, and a second Setup must return
-// that error.
+// Last, in a fresh copy of the program, one device is made to fail its Init,
+// and Setup must return that error.
 package main
 
 import (
+	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"pinlab/exercises/device"
@@ -25,6 +30,9 @@ const (
 )
 
 func main() {
+	if dev, ok := os.LookupEnv(failEnv); ok {
+		failingSetupCopy(dev)
+	}
 	h := harness.Start("03-pinned-pool")
 	before := device.Total() // report what this run adds
 	ndev := device.Count()
@@ -83,21 +91,40 @@ func main() {
 	h.Done()
 }
 
-// failingSetup makes device dev fail to initialise (after the counters are
-// reported: nothing it leaves counts) and runs Setup again: 0 when Setup
-// returns Init's error (device.ErrInitFailed) within badTimeout, 1 when it
-// returns no error, another error, or nothing in time.
+// failingSetup runs Setup once more, with device dev made to fail its Init,
+// in a fresh copy of this program (Setup runs once per process: the text
+// promises no second call): 0 when Setup returns Init's error
+// (device.ErrInitFailed) within badTimeout, 1 when it returns no error,
+// another error, or nothing in time.
 func failingSetup(dev int) float64 {
-	device.FailInit(dev, true)
-	defer device.FailInit(dev, false)
-	errc := make(chan error, 1)
-	go func() { errc <- Setup() }()
-	select {
-	case err := <-errc:
-		if errors.Is(err, device.ErrInitFailed) {
-			return 0
+	ctx, cancel := context.WithTimeout(context.Background(), badTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PINLAB_STREAM") { // the copy reports nothing to pinlab
+			cmd.Env = append(cmd.Env, kv)
 		}
-	case <-time.After(badTimeout):
+	}
+	cmd.Env = append(cmd.Env, failEnv+"="+strconv.Itoa(dev))
+	if cmd.Run() == nil {
+		return 0
 	}
 	return 1
+}
+
+// failEnv, when set, makes this program the copy failingSetup starts: it
+// makes the device it names fail its Init, calls Setup, and exits 0 only
+// when Setup returned Init's error.
+const failEnv = "PINLAB_03_FAILING_DEVICE"
+
+func failingSetupCopy(dev string) {
+	d, err := strconv.Atoi(dev)
+	if err != nil {
+		os.Exit(2)
+	}
+	device.FailInit(d, true)
+	if errors.Is(Setup(), device.ErrInitFailed) {
+		os.Exit(0)
+	}
+	os.Exit(1)
 }
