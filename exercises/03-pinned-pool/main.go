@@ -101,7 +101,9 @@ func failingSetup(dev int) float64 {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0])
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PINLAB_STREAM") { // the copy reports nothing to pinlab
+		// The copy reports nothing to pinlab, and keeps its device counters
+		// to itself: the stats file pinlab reads is this process's.
+		if !strings.HasPrefix(kv, "PINLAB_STREAM") && !strings.HasPrefix(kv, "PINLAB_DEVICE_STATS=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
