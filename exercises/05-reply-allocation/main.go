@@ -5,10 +5,13 @@
 // 0's 16-job queue stays full, worker 1 answers sooner. Each job keeps its
 // device busy for kernelTime. Every answer is checked, so a reply channel
 // that reaches a second caller before the first has its answer shows up as
-// a wrong result.
+// a wrong result. Before the load, the driver asks the device library, the
+// moment each NewWorker returns, whether the worker's context exists yet;
+// after Close, it asks for a worker on a device that does not exist.
 package main
 
 import (
+	"errors"
 	"time"
 
 	"pinlab/exercises/device"
@@ -19,19 +22,26 @@ const (
 	callers    = 28
 	toQuiet    = 7 // one call in 7 goes to worker 1, the rest to worker 0
 	kernelTime = 50 * time.Microsecond
+	badTimeout = 2 * time.Second // NewWorker(bad device) must answer within this
 )
 
 func main() {
 	h := harness.Start("05-reply-allocation")
 	before := device.Total() // report what this run adds
 	var workers [2]*Worker
+	notReady := 0
 	for d := range workers {
+		contexts := device.Read(d).Contexts
 		w, err := NewWorker(d)
 		if err != nil {
 			h.Fail("NewWorker(%d): %v", d, err)
 		}
+		if device.Read(d).Contexts == contexts {
+			notReady++ // returned before the worker's context existed
+		}
 		workers[d] = w
 	}
+	h.Info("not_ready_at_return", float64(notReady))
 
 	next := make([]int64, callers) // each caller touches only its own slot
 	st := h.Load(harness.Steady(callers, time.Second), func(c int) error {
@@ -59,5 +69,30 @@ func main() {
 		h.Fail("%d results came back without a device call", answered-(after.Calls-before.Calls))
 	}
 	device.ReportSince(h, before)
+	h.Info("bad_device_unreported", badDevice(device.Count()))
 	h.Done()
+}
+
+// badDevice asks for a worker on a device that does not exist (after the
+// device counters are reported: nothing it leaves counts): 0 when NewWorker
+// returns no worker and Init's error (device.ErrNoDevice) in time, 1 when it
+// returns a worker, another error, or nothing within badTimeout.
+func badDevice(dev int) float64 {
+	type answer struct {
+		w   *Worker
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		w, err := NewWorker(dev)
+		got <- answer{w, err}
+	}()
+	select {
+	case a := <-got:
+		if a.w == nil && errors.Is(a.err, device.ErrNoDevice) {
+			return 0
+		}
+	case <-time.After(badTimeout):
+	}
+	return 1
 }

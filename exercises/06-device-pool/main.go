@@ -13,12 +13,14 @@
 //     context ends after 20 ms must get ctx.Err() back promptly, and its job
 //     must never run.
 //
-// Then Close, given 2 s. Device counters (calls, inits, contexts still open,
+// NewPool is judged the moment it returns: every device must have its
+// context by then. Then Close, given 2 s. Device counters (calls, inits, contexts still open,
 // wrong-thread calls, jobs running now) come from the device library itself,
 // not from the pool: the probes wait until the device library says the
 // devices are busy rather than trusting a sleep, and every device call that
 // no caller received an answer from counts as a job run for a caller who had
-// gone.
+// gone. Last, one device is made to fail its Init, and a new NewPool must
+// return that error.
 package main
 
 import (
@@ -56,11 +58,22 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func main() {
 	h := harness.Start("06-device-pool")
 	before := device.Total() // report what this run adds
+	ndev := device.Count()
+	contexts := make([]uint64, ndev)
+	for d := range contexts {
+		contexts[d] = device.Read(d).Contexts
+	}
 	pool, err := NewPool()
 	if err != nil {
 		h.Fail("NewPool: %v", err)
 	}
-	ndev := device.Count()
+	notReady := 0
+	for d, n := range contexts {
+		if device.Read(d).Contexts == n {
+			notReady++ // NewPool returned before this device's context existed
+		}
+	}
+	h.Info("not_ready_at_return", float64(notReady))
 	bg := context.Background()
 
 	next := make([]int64, callers) // each caller touches only its own slot
@@ -103,7 +116,30 @@ func main() {
 	}
 	ran := device.ReportSince(h, before).Calls
 	h.Info("jobs_run_for_no_one", float64(int64(ran)-answered.Load()))
+	h.Info("init_error_unreported", failingPool(h.Intn(ndev)))
 	h.Done()
+}
+
+// failingPool makes device dev fail to initialise (after the counters are
+// reported: nothing it leaves counts) and asks for a new pool: 0 when
+// NewPool returns Init's error (device.ErrInitFailed) within closeLimit, 1
+// when it returns no error, another error, or nothing in time.
+func failingPool(dev int) float64 {
+	device.FailInit(dev, true)
+	defer device.FailInit(dev, false)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := NewPool()
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		if errors.Is(err, device.ErrInitFailed) {
+			return 0
+		}
+	case <-time.After(closeLimit):
+	}
+	return 1
 }
 
 // routingProbe occupies one device with a long job, then submits small jobs

@@ -4,7 +4,8 @@
 // in rotation are worked out before the load, with the stages and the
 // device's formula, and every result is checked against them. Device
 // counters come from the device library; the stages count the runs that
-// landed on device 0's thread (devthread.go).
+// landed on device 0's thread (devthread.go). The moment NewPipeline returns,
+// the driver asks the device library whether device 0's context exists yet.
 package main
 
 import (
@@ -35,10 +36,16 @@ func main() {
 	}
 
 	before := device.Total()
+	contexts := device.Read(0).Contexts
 	p, err := NewPipeline()
 	if err != nil {
 		h.Fail("NewPipeline: %v", err)
 	}
+	notReady := 0
+	if device.Read(0).Contexts == contexts {
+		notReady = 1 // returned before device 0's context existed
+	}
+	h.Info("not_ready_at_return", float64(notReady))
 	next := make([]int, callers) // each caller touches only its own slot
 	st := h.Load(harness.Steady(callers, time.Second), func(w int) error {
 		b := (next[w] + w*5) % batches

@@ -21,6 +21,7 @@ typedef struct {
 static pl_shared *shared;
 static int ndevices = 4;
 static int64_t init_ns = 10 * 1000 * 1000;
+static uint64_t fail_init;            // bit d set: pl_init(d) fails after its init time
 static __thread uint64_t thread_ctx; // bit d set: this thread holds device d
 
 static pl_shared *state(void) {
@@ -84,6 +85,16 @@ void pl_set_init_ns(int64_t ns) {
 		__atomic_store_n(&init_ns, ns, __ATOMIC_RELAXED);
 }
 
+void pl_fail_init(int dev, int fail) {
+	state();
+	if (dev < 0 || dev >= PL_MAX_DEVICES)
+		return;
+	if (fail)
+		__atomic_or_fetch(&fail_init, 1ULL << dev, __ATOMIC_RELAXED);
+	else
+		__atomic_and_fetch(&fail_init, ~(1ULL << dev), __ATOMIC_RELAXED);
+}
+
 int pl_init(int dev) {
 	pl_shared *s = state();
 	if (dev < 0 || dev >= ndevices)
@@ -91,6 +102,8 @@ int pl_init(int dev) {
 	if (thread_ctx & (1ULL << dev))
 		return PL_OK;
 	block_for(__atomic_load_n(&init_ns, __ATOMIC_RELAXED));
+	if (__atomic_load_n(&fail_init, __ATOMIC_RELAXED) & (1ULL << dev))
+		return PL_EINIT; // a device that is there but broken: no context
 	thread_ctx |= 1ULL << dev;
 	__atomic_store_n(&s->dev[dev].owner_tid, (uint64_t)syscall(SYS_gettid), __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->dev[dev].contexts, 1, __ATOMIC_RELAXED);

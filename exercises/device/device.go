@@ -21,6 +21,10 @@ var ErrWrongThread = errors.New("device: context not current on this OS thread")
 // ErrNoDevice means the device index is out of range.
 var ErrNoDevice = errors.New("device: no such device")
 
+// ErrInitFailed means the device exists but failed to initialise (a driver
+// made it fail with FailInit).
+var ErrInitFailed = errors.New("device: initialisation failed")
+
 func check(rc C.int, dev int) error {
 	switch rc {
 	case C.PL_OK:
@@ -29,6 +33,8 @@ func check(rc C.int, dev int) error {
 		return fmt.Errorf("device %d: %w", dev, ErrWrongThread)
 	case C.PL_EINVAL:
 		return fmt.Errorf("device %d: %w", dev, ErrNoDevice)
+	case C.PL_EINIT:
+		return fmt.Errorf("device %d: %w", dev, ErrInitFailed)
 	}
 	return fmt.Errorf("device %d: error %d", dev, int(rc))
 }
@@ -43,6 +49,18 @@ func Init(dev int) error { return check(C.pl_init(C.int(dev)), dev) }
 // SetInitTime makes every later Init cost d (and Shutdown d/10). Drivers
 // vary it between runs, so that no answer can depend on one fixed value.
 func SetInitTime(d time.Duration) { C.pl_set_init_ns(C.int64_t(d.Nanoseconds())) }
+
+// FailInit makes every later Init of dev fail (fail true) with
+// ErrInitFailed, after costing its init time as a device that is there but
+// broken would, and creating no context; FailInit(dev, false) undoes it.
+// Drivers use it to check that a failing Init reaches the caller.
+func FailInit(dev int, fail bool) {
+	f := 0
+	if fail {
+		f = 1
+	}
+	C.pl_fail_init(C.int(dev), C.int(f))
+}
 
 // Shutdown destroys the calling thread's context for dev.
 func Shutdown(dev int) error { return check(C.pl_shutdown(C.int(dev)), dev) }

@@ -12,6 +12,7 @@ enum {
 	PL_OK = 0,
 	PL_EINVAL = -1,      // no such device
 	PL_EWRONGTHREAD = -2, // the calling thread does not hold this device's context
+	PL_EINIT = -3,       // the device failed to initialise (pl_fail_init)
 };
 
 // Per-device counters, published in a shared file for pinlab's GPU panel.
@@ -29,6 +30,7 @@ typedef struct {
 int pl_device_count(void);
 int pl_init(int dev);
 void pl_set_init_ns(int64_t ns); // from now on, pl_init costs ns
+void pl_fail_init(int dev, int fail); // from now on, pl_init(dev) fails (fail != 0) or works
 int pl_shutdown(int dev);
 int pl_run(int dev, int64_t work_ns);
 int pl_compute(int dev, int64_t work_ns, int64_t input, int64_t *output);

@@ -51,3 +51,37 @@ func TestComputeDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Compute allocates %v objects per call", allocs)
 	}
 }
+
+func TestFailInit(t *testing.T) {
+	SetInitTime(time.Millisecond)
+	before := Read(2)
+	FailInit(2, true)
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
+		err := Init(2)
+		if !errors.Is(err, ErrInitFailed) {
+			done <- errors.New("Init(2) after FailInit: got " + errString(err) + ", want ErrInitFailed")
+			return
+		}
+		if _, err := Compute(2, 0, 1); !errors.Is(err, ErrWrongThread) {
+			done <- errors.New("a failed Init left a context")
+			return
+		}
+		FailInit(2, false)
+		done <- Init(2)
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if d := Read(2).Sub(before); d.Inits != 1 {
+		t.Fatalf("inits after one failed and one good Init: %d, want 1", d.Inits)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return err.Error()
+}
