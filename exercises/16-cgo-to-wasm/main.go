@@ -20,7 +20,8 @@
 // heldTime more; what it grew by in between, over what one instance of
 // lz.wasm holds (measured here by instantiating a few), is the module
 // instances the Compressor made and still holds once its callers had all
-// they need. wazero's runtime keeps
+// they need. A caller still in Compress stuckAfter past the end of its burst
+// ends the phase, and counts as a wrong output. wazero's runtime keeps
 // every instance it made until the instance or the runtime is closed, so an
 // instance dropped without Close (by a sync.Pool at a collection, on an
 // error path, into a growing map) stays in the heap and shows here.
@@ -58,10 +59,11 @@ const (
 	largeBatch  = 2
 	probeRounds = 9
 
-	heldWarm  = 300 * time.Millisecond // callers get the instances they need
-	heldTime  = time.Second            // then the live heap must stay put
-	burstTime = 20 * time.Millisecond  // of calls, then a pause with two collections
-	heapLimit = 1 << 30                // heap that ends the run (an instance per call, never closed)
+	heldWarm   = 300 * time.Millisecond // callers get the instances they need
+	heldTime   = time.Second            // then the live heap must stay put
+	burstTime  = 20 * time.Millisecond  // of calls, then a pause with two collections
+	stuckAfter = time.Second            // a call still running this long after its burst is stuck
+	heapLimit  = 1 << 30                // heap that ends the run (an instance per call, never closed)
 )
 
 var (
@@ -122,7 +124,8 @@ func main() {
 	h.Info("held_bursts", float64(hp.bursts))
 	h.Info("held_calls", float64(hp.calls))
 	h.Info("held_failed_calls", float64(hp.failed))
-	h.Info("wrong_outputs", float64(wrong.Load()+p.wrong+hp.wrong))
+	h.Info("held_stuck_calls", float64(hp.stuck))
+	h.Info("wrong_outputs", float64(wrong.Load()+p.wrong+hp.wrong+hp.stuck))
 	h.Info("changed_outputs", float64(changed.Load()))
 	if err := c.Close(); err != nil {
 		h.Fail("Close: %v", err)
@@ -137,6 +140,7 @@ type held struct {
 	calls    int64   // calls in them
 	failed   int64   // of which too long (each must fail)
 	wrong    int64   // outputs that differ, and too-long inputs that did not fail
+	stuck    int64   // callers still in Compress stuckAfter past their burst
 }
 
 // heldPhase runs the callers in bursts of burstTime, each caller's first call
@@ -148,15 +152,19 @@ func heldPhase(h *harness.Session, c *Compressor, load, want [][]byte) held {
 	hp := held{instance: instanceBytes(h)}
 	tooLong := make([]byte, maxInput+1)
 	copy(tooLong, load[0])
-	var calls, failed, wrong atomic.Int64
+	var calls, failed, wrong, finished atomic.Int64
 	k := 0
-	burst := func() {
+	// burst returns false if a caller is still in Compress stuckAfter past
+	// the end of the burst (a failed call that never gave its instance back).
+	burst := func() bool {
 		end := time.Now().Add(burstTime)
 		var wg sync.WaitGroup
+		finished.Store(0)
 		for w := 0; w < callers; w++ {
 			wg.Add(1)
 			go func(k int) {
 				defer wg.Done()
+				defer finished.Add(1)
 				n := int64(1)
 				if _, err := c.Compress(tooLong); err == nil {
 					wrong.Add(1)
@@ -173,19 +181,28 @@ func heldPhase(h *harness.Session, c *Compressor, load, want [][]byte) held {
 				failed.Add(1)
 			}(k + w)
 		}
-		wg.Wait()
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(burstTime + stuckAfter):
+			hp.stuck = callers - finished.Load()
+			return false
+		}
 		k += 7919
 		runtime.GC() // a sync.Pool keeps what it holds as victims
 		runtime.GC() // and drops them
+		return true
 	}
-	for end := time.Now().Add(heldWarm); time.Now().Before(end); {
-		burst()
+	ok := true
+	for end := time.Now().Add(heldWarm); ok && time.Now().Before(end); {
+		ok = burst()
 	}
 	before := liveHeap()
 	calls.Store(0)
 	failed.Store(0)
-	for end := time.Now().Add(heldTime); time.Now().Before(end); hp.bursts++ {
-		burst()
+	for end := time.Now().Add(heldTime); ok && time.Now().Before(end); hp.bursts++ {
+		ok = burst()
 	}
 	hp.growth = liveHeap() - before
 	runtime.KeepAlive(load) // the scenario's data: live at both readings
