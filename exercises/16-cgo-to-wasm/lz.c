@@ -29,8 +29,9 @@ struct lz_state {
 static PER_THREAD struct lz_state st;
 
 // clear zeroes the table. clang turns a plain zeroing loop into a call to
-// memset, which a freestanding WebAssembly module does not have (it would
-// become an import nobody provides): build_wasm.sh passes -fno-builtin.
+// memset, which a freestanding WebAssembly module does not have (wasm-ld:
+// "undefined symbol: memset"): build_wasm.sh passes -ffreestanding, which
+// stops it (-fno-builtin alone does not, with clang 14).
 static void clear(void) {
 	for (int i = 0; i < (1 << HASH_BITS); i++) {
 		st.table[i] = 0;

@@ -12,16 +12,36 @@
 // process, interleaved: the learner's Compress and the C library called
 // directly on a locked thread (the fastest the native code can be), on
 // inputs of 64 bytes and of 64 KiB that Compress has not seen before.
+//
+// Last, the held phase: the same eight callers in bursts of burstTime, each
+// caller's first call of a burst one byte too long (a call that must fail),
+// with two forced garbage collections in the pause after every burst. The
+// live Go heap, measured in a pause, is read after heldWarm and after
+// heldTime more; what it grew by in between, over what one instance of
+// lz.wasm holds (measured here by instantiating a few), is the module
+// instances the Compressor made and still holds once its callers had all
+// they need. A caller still in Compress stuckAfter past the end of its burst
+// ends the phase, and counts as a wrong output. wazero's runtime keeps
+// every instance it made until the instance or the runtime is closed, so an
+// instance dropped without Close (by a sync.Pool at a collection, on an
+// error path, into a growing map) stays in the heap and shows here.
 package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math/rand/v2"
+	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 
 	"pinlab/exercises/harness"
 )
@@ -38,6 +58,12 @@ const (
 	smallBatch  = 64 // calls per side per round
 	largeBatch  = 2
 	probeRounds = 9
+
+	heldWarm   = 300 * time.Millisecond // callers get the instances they need
+	heldTime   = time.Second            // then the live heap must stay put
+	burstTime  = 20 * time.Millisecond  // of calls, then a pause with two collections
+	stuckAfter = time.Second            // a call still running this long after its burst is stuck
+	heapLimit  = 1 << 30                // heap that ends the run (an instance per call, never closed)
 )
 
 var (
@@ -47,6 +73,7 @@ var (
 
 func main() {
 	h := harness.Start("16-cgo-to-wasm")
+	go heapWatch(h)
 	rng := rand.New(rand.NewPCG(uint64(h.Intn(1<<62)), 16))
 	load := inputs(rng, loadInputs, loadMin, loadMax)
 	want := expected(h, load)
@@ -90,12 +117,154 @@ func main() {
 	h.Info("large_us", p.large*1e6)
 	h.Info("native_large_us", p.nativeLarge*1e6)
 	h.Info("large_vs_native", p.large/p.nativeLarge)
-	h.Info("wrong_outputs", float64(wrong.Load()+p.wrong))
+	hp := heldPhase(h, c, load, want)
+	h.Info("instance_kib", hp.instance/1024)
+	h.Info("heap_growth_kib", hp.growth/1024)
+	h.Info("instances_gained", hp.growth/hp.instance)
+	h.Info("held_bursts", float64(hp.bursts))
+	h.Info("held_calls", float64(hp.calls))
+	h.Info("held_failed_calls", float64(hp.failed))
+	h.Info("held_stuck_calls", float64(hp.stuck))
+	h.Info("wrong_outputs", float64(wrong.Load()+p.wrong+hp.wrong+hp.stuck))
 	h.Info("changed_outputs", float64(changed.Load()))
 	if err := c.Close(); err != nil {
 		h.Fail("Close: %v", err)
 	}
 	h.Done()
+}
+
+type held struct {
+	instance float64 // live heap one instance of lz.wasm holds, bytes
+	growth   float64 // live heap gained after the warm-up, bytes
+	bursts   int     // bursts after the warm-up
+	calls    int64   // calls in them
+	failed   int64   // of which too long (each must fail)
+	wrong    int64   // outputs that differ, and too-long inputs that did not fail
+	stuck    int64   // callers still in Compress stuckAfter past their burst
+}
+
+// heldPhase runs the callers in bursts of burstTime, each caller's first call
+// of a burst one byte too long, with two forced collections in the pause
+// after every burst, and measures the live heap in a pause after heldWarm
+// and after heldTime more.
+func heldPhase(h *harness.Session, c *Compressor, load, want [][]byte) held {
+	h.Phase("held")
+	hp := held{instance: instanceBytes(h)}
+	tooLong := make([]byte, maxInput+1)
+	copy(tooLong, load[0])
+	var calls, failed, wrong, finished atomic.Int64
+	k := 0
+	// burst returns false if a caller is still in Compress stuckAfter past
+	// the end of the burst (a failed call that never gave its instance back).
+	burst := func() bool {
+		end := time.Now().Add(burstTime)
+		var wg sync.WaitGroup
+		finished.Store(0)
+		for w := 0; w < callers; w++ {
+			wg.Add(1)
+			go func(k int) {
+				defer wg.Done()
+				defer finished.Add(1)
+				n := int64(1)
+				if _, err := c.Compress(tooLong); err == nil {
+					wrong.Add(1)
+				}
+				for ; time.Now().Before(end); k += callers {
+					i := k % len(load)
+					out, err := c.Compress(load[i])
+					if err != nil || !bytes.Equal(out, want[i]) {
+						wrong.Add(1)
+					}
+					n++
+				}
+				calls.Add(n)
+				failed.Add(1)
+			}(k + w)
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(burstTime + stuckAfter):
+			hp.stuck = callers - finished.Load()
+			return false
+		}
+		k += 7919
+		runtime.GC() // a sync.Pool keeps what it holds as victims
+		runtime.GC() // and drops them
+		return true
+	}
+	ok := true
+	for end := time.Now().Add(heldWarm); ok && time.Now().Before(end); {
+		ok = burst()
+	}
+	before := liveHeap()
+	calls.Store(0)
+	failed.Store(0)
+	for end := time.Now().Add(heldTime); ok && time.Now().Before(end); hp.bursts++ {
+		ok = burst()
+	}
+	hp.growth = liveHeap() - before
+	runtime.KeepAlive(load) // the scenario's data: live at both readings
+	runtime.KeepAlive(want)
+	runtime.KeepAlive(tooLong)
+	hp.calls, hp.failed, hp.wrong = calls.Load(), failed.Load(), wrong.Load()
+	return hp
+}
+
+// liveHeap is the bytes of live objects on the Go heap after collections
+// that drop everything unreachable: a sync.Pool's contents go at the second,
+// and what a finalizer closed at the third.
+func liveHeap() float64 {
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond) // finalizers run
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return float64(s[0].Value.Uint64())
+}
+
+// instanceBytes is the live heap one instance of lz.wasm, with its state
+// set up, holds in wazero's runtime: its linear memory (4 pages of 64 KiB)
+// and wazero's own records.
+func instanceBytes(h *harness.Session) float64 {
+	const n = 16
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	compiled, err := rt.CompileModule(ctx, lzWasm)
+	if err != nil {
+		h.Fail("compiling lz.wasm: %v", err)
+	}
+	mods := make([]api.Module, 0, n)
+	before := liveHeap()
+	for range n {
+		mod, err := rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithName(""))
+		if err != nil {
+			h.Fail("instantiating lz.wasm: %v", err)
+		}
+		if _, err := mod.ExportedFunction("lz_init").Call(ctx); err != nil {
+			h.Fail("lz_init: %v", err)
+		}
+		mods = append(mods, mod)
+	}
+	per := (liveHeap() - before) / n
+	runtime.KeepAlive(mods)
+	return per
+}
+
+// heapWatch ends the run once the heap holds more than heapLimit: a
+// Compressor that makes an instance per call and never closes it would
+// otherwise take gigabytes in the one-second load.
+func heapWatch(h *harness.Session) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for range time.Tick(20 * time.Millisecond) {
+		metrics.Read(s)
+		if s[0].Value.Uint64() > heapLimit {
+			h.Fail("the Go heap passed %d MiB: module instances made and never closed?", heapLimit>>20)
+		}
+	}
 }
 
 // expected is the C library's output for every input.
