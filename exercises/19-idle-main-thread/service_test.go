@@ -2,7 +2,9 @@ package main
 
 // The service's integration tests, run by pinlab under the race detector.
 // TestMain plays main: it runs the service with Run on the main goroutine
-// and the tests against it on 127.0.0.1; when they are done it stops the
+// (after a goroutine of its own has taken the main thread, if the service's
+// init did not lock it: see mainthread.go) and the tests against it on
+// 127.0.0.1; when they are done it stops the
 // service, which must then return, having kept the dock on the main thread.
 // Run them yourself with
 //
@@ -31,6 +33,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// As the driver does (mainthread.go): unless the service locked the main
+	// goroutine in init, a goroutine of ours now holds the main thread.
+	_, release := takeMainThread()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -50,6 +55,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}()
 	runErr := Run(ln, stop)
+	release()
 	rc := <-code
 	for _, bad := range []struct {
 		failed bool
