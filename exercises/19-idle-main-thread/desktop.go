@@ -73,10 +73,14 @@ static const char *theme_accent(void) {
 	return "#3d7eff";
 }
 
-static void dock_watch_gaps(void) { __atomic_store_n(&dk_gap_from_ns, now_ns(), __ATOMIC_RELAXED); }
+// Start measuring the gaps between badge updates afresh, from now.
+static void dock_watch_gaps(void) {
+	__atomic_store_n(&dk_max_gap_ns, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&dk_gap_from_ns, now_ns(), __ATOMIC_RELAXED);
+}
 
-// The longest gap between badge updates since dock_watch_gaps, counting the
-// time since the last one.
+// The longest gap between badge updates since the last dock_watch_gaps,
+// counting the time since the last update.
 static int64_t dock_max_gap(void) {
 	int64_t from = __atomic_load_n(&dk_gap_from_ns, __ATOMIC_RELAXED);
 	int64_t last = __atomic_load_n(&dk_last_ns, __ATOMIC_RELAXED);

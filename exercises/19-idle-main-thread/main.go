@@ -1,15 +1,18 @@
 // Driver for exercise 19 (pristine: pinlab builds it from exercises/, so
 // edits in the workspace have no effect).
 //
-// main calls the service's Run on the main goroutine, as a real main would,
-// with a listener on 127.0.0.1. Two callers, each on a connection of its own
-// per request (keep-alive off, so every request is also an accept), ask for
-// GET /status for the scenario's duration; every answer is checked. Then the
-// driver stops the service and reads the desktop toolkit's counters
-// (desktop.go): dock calls refused for running off the main thread, the
-// longest the badge went without an update while the load ran, whether the
-// icon was opened and closed, and theme calls made on the main thread while
-// the load ran.
+// main first lets a goroutine of its own take the main thread, which it can
+// unless the service locked the main goroutine in init (mainthread.go), then
+// calls the service's Run on the main goroutine, as a real main would, with a
+// listener on 127.0.0.1. Two callers, each on a connection of its own per
+// request (keep-alive off, so every request is also an accept), ask for
+// GET /status for the scenario's duration; every answer is checked. Then no
+// request comes for idleTime, the service still running. Then the driver
+// stops the service and reads the desktop toolkit's counters (desktop.go):
+// dock calls refused for running off the main thread, the longest the badge
+// went without an update while the load ran and while no request came,
+// whether the icon was opened and closed, and theme calls made on the main
+// thread while the load ran.
 package main
 
 import (
@@ -25,12 +28,15 @@ import (
 const (
 	callers   = 2
 	loadTime  = 1500 * time.Millisecond
+	idleTime  = 300 * time.Millisecond
 	readyWait = 2 * time.Second
 	wantBody  = `"accent":"#3d7eff"`
 )
 
 func main() {
+	taken, release := takeMainThread() // mainthread.go
 	h := harness.Start("19-idle-main-thread")
+	h.Info("main_thread_taken", b2f(taken))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		h.Fail("listen: %v", err)
@@ -44,6 +50,7 @@ func main() {
 		loaded <- load(h, url, returned)
 	}()
 	runErr := Run(ln, stop)
+	release()
 	close(returned)
 	report := <-loaded
 	report()
@@ -79,8 +86,15 @@ func load(h *harness.Session, url string, returned <-chan struct{}) func() {
 	})
 	gap := dockMaxGap()
 	theme := themeOnMain() - themeBefore
+	// The traffic pauses: no request at all for idleTime, the service still
+	// running. The badge is due every badgeEvery all the same.
+	h.Phase("idle")
+	dockWatchGaps()
+	time.Sleep(idleTime)
+	idleGap := dockMaxGap()
 	return func() {
 		h.Info("badge_gap_ms", float64(gap)/float64(time.Millisecond))
+		h.Info("badge_idle_gap_ms", float64(idleGap)/float64(time.Millisecond))
 		h.Info("theme_on_main", float64(theme))
 	}
 }

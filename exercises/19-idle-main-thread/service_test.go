@@ -2,8 +2,11 @@ package main
 
 // The service's integration tests, run by pinlab under the race detector.
 // TestMain plays main: it runs the service with Run on the main goroutine
-// and the tests against it on 127.0.0.1; when they are done it stops the
-// service, which must then return, having kept the dock on the main thread.
+// (after a goroutine of its own has taken the main thread, if the service's
+// init did not lock it: see mainthread.go) and the tests against it on
+// 127.0.0.1; when they are done and no request has come for 250 ms, it stops
+// the service, which must then return, having kept the dock on the main
+// thread and its badge fresh while no request came.
 // Run them yourself with
 //
 //	go test -race -v ./19-idle-main-thread
@@ -31,6 +34,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// As the driver does (mainthread.go): unless the service locked the main
+	// goroutine in init, a goroutine of ours now holds the main thread.
+	_, release := takeMainThread()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -39,9 +45,15 @@ func TestMain(m *testing.M) {
 	base = "http://" + ln.Addr().String()
 	stop := make(chan struct{})
 	code := make(chan int, 1)
+	var idleGap time.Duration
 	go func() {
 		defer close(stop)
 		code <- m.Run()
+		// No request for a while, the service still running: the badge
+		// is due every badgeEvery all the same.
+		dockWatchGaps()
+		time.Sleep(250 * time.Millisecond)
+		idleGap = dockMaxGap()
 	}()
 	go func() { // a Run that never returns would hold the binary until go test's timeout
 		<-stop
@@ -50,6 +62,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}()
 	runErr := Run(ln, stop)
+	release()
 	rc := <-code
 	for _, bad := range []struct {
 		failed bool
@@ -59,6 +72,7 @@ func TestMain(m *testing.M) {
 		{dockRefused() > probeRefusals.Load(), fmt.Sprintf("%d dock calls refused: they ran off the main thread", dockRefused()-probeRefusals.Load())},
 		{dockOpened() != 1 || dockClosed() != 1, fmt.Sprintf("the icon was opened %d and closed %d times, want once each", dockOpened(), dockClosed())},
 		{dockBadges() < 2, fmt.Sprintf("the badge was updated %d times", dockBadges())},
+		{idleGap > 100*time.Millisecond, fmt.Sprintf("the badge went %v without an update while no request came", idleGap.Round(time.Millisecond))},
 	} {
 		if bad.failed {
 			fmt.Fprintln(os.Stderr, "FAIL (after the tests):", bad.why)
