@@ -133,3 +133,21 @@ def test_a_broken_rules_table_is_rejected(tmp_path: Path, edit, message: str) ->
     rules.write_text(edit(rules.read_text()))
     with pytest.raises(CatalogError, match=message):
         load_exercise(ex_dir)
+
+
+def test_every_exercise_has_its_rules_table(catalog: list[Exercise]) -> None:
+    """Every rule a text states has a phase and a judge (rules.toml): a text
+    rule nothing exercises can be broken and stay green."""
+    missing = [ex.id for ex in catalog if not ex.rules]
+    assert not missing, f"exercises without rules.toml: {missing}"
+
+
+def test_no_text_names_a_syllabus(catalog: list[Exercise]) -> None:
+    """Learners have no syllabus: a corrected claim is named in the text's own words."""
+    found = [
+        str(path)
+        for ex in catalog
+        for path in (ex.directory / "README.md", ex.directory / "manifest.toml")
+        if "syllabus" in path.read_text().lower()
+    ]
+    assert not found, found
