@@ -21,6 +21,12 @@ func scale(w http.ResponseWriter, r *http.Request) {
 	defer runtime.UnlockOSThread()
 }
 
+// Another word than the directive: no allowance, and no directive to report.
+func crop(w http.ResponseWriter, r *http.Request) {
+	runtime.LockOSThread() // lockosthread:allowed by the imaging team // @pin
+	defer runtime.UnlockOSThread()
+}
+
 // A pool worker locked for good, on purpose, with its reason.
 func gpuWorker(jobs chan func()) {
 	runtime.LockOSThread() // lockosthread:allow owns device 0's context until the process ends
@@ -39,6 +45,7 @@ func Routes(mux *http.ServeMux) {
 	mux.HandleFunc("/frame", frame)
 	mux.HandleFunc("/thumb", thumb)
 	mux.HandleFunc("/scale", scale)
+	mux.HandleFunc("/crop", crop)
 	go gpuWorker(make(chan func()))
 	idle()
 }

@@ -43,6 +43,28 @@ func (d *Device) Reset() {
 	d.ctx = 0
 }
 
+// The goroutine defers its own unlock, which undoes nothing of Start's pin:
+// Start returns, and its goroutine goes on, locked.
+func (d *Device) Start(jobs chan func()) {
+	runtime.LockOSThread() // @pin
+	go func() {
+		defer runtime.UnlockOSThread()
+		for j := range jobs {
+			j()
+		}
+	}()
+}
+
+// A literal called at once unlocks when it returns, not when Close does: not
+// deferred in Close's body.
+func (d *Device) Close() {
+	runtime.LockOSThread() // @pin
+	func() {
+		defer runtime.UnlockOSThread()
+		d.ctx = 0
+	}()
+}
+
 func initOnce() {
 	runtime.LockOSThread() // @pin
 }
@@ -52,4 +74,6 @@ func Use() {
 	d.Open()
 	d.Run(initOnce)
 	d.Reset()
+	d.Start(make(chan func()))
+	d.Close()
 }

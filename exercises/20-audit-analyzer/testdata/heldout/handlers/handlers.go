@@ -38,6 +38,25 @@ func Routes(mux *http.ServeMux) {
 	}))
 }
 
+// Handlers kept before they are registered: in a variable, in a route table.
+// Their signature makes them handlers.
+func Table(mux *http.ServeMux) {
+	index := func(w http.ResponseWriter, r *http.Request) {
+		runtime.LockOSThread() // @pin
+		defer runtime.UnlockOSThread()
+	}
+	routes := map[string]http.HandlerFunc{
+		"/": index,
+		"/version": func(w http.ResponseWriter, r *http.Request) {
+			runtime.LockOSThread() // @pin
+			defer runtime.UnlockOSThread()
+		},
+	}
+	for p, h := range routes {
+		mux.HandleFunc(p, h)
+	}
+}
+
 // In a handler and unlocked without defer: two rules, one pin, one diagnostic.
 func download(w http.ResponseWriter, r *http.Request) {
 	runtime.LockOSThread() // @pin
@@ -51,7 +70,7 @@ func unregistered(w http.ResponseWriter, req *http.Request) {
 	defer runtime.UnlockOSThread()
 }
 
-// Not handlers: a request alone, a writer alone, an error result.
+// Not handlers: a request alone, a writer alone.
 func logRequest(r *http.Request) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -62,6 +81,24 @@ func writeOK(w http.ResponseWriter) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	w.WriteHeader(http.StatusOK)
+}
+
+// Not handlers either: an error result, the parameters swapped, a Request by
+// value. None of them can be registered as one.
+func check(w http.ResponseWriter, r *http.Request) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return nil
+}
+
+func swapped(r *http.Request, w http.ResponseWriter) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+}
+
+func byValue(w http.ResponseWriter, r http.Request) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 }
 
 // A pool worker outside every request: pinned, and unlocked on the way out.

@@ -93,6 +93,37 @@ func warmCache() {
 	runtime.LockOSThread() // @pin
 }
 
+// A handler that passes functions as values: withRetry calls fill, the hooks
+// loop calls prime, both on the request path.
+func refresh(w http.ResponseWriter, r *http.Request) {
+	_ = withRetry(fill)
+	hooks := []func(){prime}
+	for _, h := range hooks {
+		h()
+	}
+}
+
+func withRetry(f func() error) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if err = f(); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+func fill() error {
+	runtime.LockOSThread() // @pin
+	defer runtime.UnlockOSThread()
+	return nil
+}
+
+func prime() {
+	runtime.LockOSThread() // @pin
+	defer runtime.UnlockOSThread()
+}
+
 // Reached from main only, never from a handler.
 func warmUp() {
 	runtime.LockOSThread()
@@ -105,5 +136,6 @@ func Main() {
 	s := &Server{mux: http.NewServeMux()}
 	s.mux.HandleFunc("/upload", upload)
 	s.mux.HandleFunc("/parity", parity)
+	s.mux.HandleFunc("/refresh", refresh)
 	_ = http.ListenAndServe(":8080", s)
 }
