@@ -22,8 +22,10 @@
 //     than GrowAfter). At its end the driver counts the process's OS threads
 //     and the open device contexts.
 //  5. a steady load of 7 callers on the pool of Min the quiet spell left,
-//     for 4 x GrowAfter: 5 jobs wait, fewer than the 6 free places, so a
-//     pool that grows by the jobs waiting opens at most 7 contexts.
+//     for 5 x GrowAfter: 5 jobs wait, fewer than the 6 free places, so a
+//     pool that grows by the jobs waiting opens at most 7 contexts. The
+//     driver notes the most contexts open until GrowAfter after its end
+//     (new workers open their contexts within one init).
 //  6. Close: the process's OS threads counted before and after it (workers
 //     that leave locked take their threads along), then every thread the
 //     runtime keeps idle is probed for a device context left on it.
@@ -53,7 +55,7 @@ const (
 	steadyCallers = 5
 	steadyFor     = 5 // x IdleAfter
 	growCallers   = 7
-	growFor       = 4 // x GrowAfter
+	growFor       = 5 // x GrowAfter
 	idleStock     = 32
 	warmFor       = 250 * time.Millisecond
 	period        = 300 * time.Millisecond
@@ -183,8 +185,10 @@ func main() {
 	// 5. a steady load from Min with fewer jobs waiting than free places
 	g0 := time.Now()
 	growEnd := g0.Add(cfg.GrowAfter * growFor)
-	growSpan := watch.watch(g0, growEnd)
+	growSpan := watch.watch(g0, growEnd.Add(cfg.GrowAfter))
 	s.drive(growCallers, growEnd)
+	// a worker started near the end opens its context within one init
+	time.Sleep(time.Until(growEnd.Add(cfg.GrowAfter)))
 	_, growMost, _ := watch.seen(growSpan)
 	h.Info("grow_most_contexts", float64(growMost))
 	fewest, most := watch.stop()
