@@ -14,22 +14,14 @@
 //     side by side.
 //  3. a steady load: 5 callers, each calling again once answered, for
 //     5 x IdleAfter. The queue stays empty while five workers are busy: the
-//     pool, at Max when it starts, should keep five, and no more: the driver
-//     notes the fewest contexts open during it, and the most over its last
-//     IdleAfter (by then a pool that shrinks to what it needs has five).
+//     pool, at Max when it starts, should keep five. The driver notes the
+//     fewest contexts open during it.
 //  4. the quiet spell: 1 caller for 2.7 x IdleAfter, with a blip of 6 more
 //     callers at 2.2 x IdleAfter (a deep queue for one job's time, shorter
 //     than GrowAfter). At its end the driver counts the process's OS threads
 //     and the open device contexts.
-//  5. a steady load of 7 callers on the pool of Min the quiet spell left,
-//     for 5 x GrowAfter: 5 jobs wait, fewer than the 6 free places, so a
-//     pool that grows by the jobs waiting starts at most 5 workers. The
-//     driver counts the context inits from its start to GrowAfter after its
-//     end (contexts open at once would not do: a pool that grows to 8 and
-//     at once retires one for a need of 7 may never have 8 open together).
-//  6. Close: the process's OS threads counted before and after it (workers
-//     that leave locked take their threads along), then every thread the
-//     runtime keeps idle is probed for a device context left on it.
+//  5. Close, then every thread the runtime keeps idle is probed for a device
+//     context left on it.
 //
 // A sampler watches the open contexts all along (never fewer than Min, never
 // more than Max). Workers started and stopped are counted by the device
@@ -55,8 +47,6 @@ const (
 	blipCallers   = 6
 	steadyCallers = 5
 	steadyFor     = 5 // x IdleAfter
-	growCallers   = 7
-	growFor       = 5 // x GrowAfter
 	idleStock     = 32
 	warmFor       = 250 * time.Millisecond
 	period        = 300 * time.Millisecond
@@ -143,7 +133,7 @@ func main() {
 	start := time.Now()
 	rampSpan := watch.watch(start.Add(cfg.GrowAfter), start.Add(warmFor))
 	s.drive(burstCallers, start.Add(warmFor))
-	_, _, belowMax := watch.seen(rampSpan)
+	_, belowMax := watch.seen(rampSpan)
 	h.Info("ramp_below_max_ms", ms(belowMax))
 
 	// 2. the measured load
@@ -159,12 +149,9 @@ func main() {
 	s0 := time.Now()
 	steadyEnd := s0.Add(cfg.IdleAfter * steadyFor)
 	steadySpan := watch.watch(s0, steadyEnd)
-	steadyLast := watch.watch(steadyEnd.Add(-cfg.IdleAfter), steadyEnd)
 	s.drive(steadyCallers, steadyEnd)
-	steadyFewest, _, _ := watch.seen(steadySpan)
+	steadyFewest, _ := watch.seen(steadySpan)
 	h.Info("steady_fewest_contexts", float64(steadyFewest))
-	_, steadyMost, _ := watch.seen(steadyLast)
-	h.Info("steady_last_most_contexts", float64(steadyMost))
 
 	// 4. the quiet spell, with a blip once even a pool that shrinks only
 	// every IdleAfter has shrunk
@@ -179,27 +166,17 @@ func main() {
 	<-blipped
 	h.Info("threads_ended", float64(threads0-settledThreads()))
 	h.Info("quiet_contexts", float64(device.Total().Contexts-before.Contexts))
-	later := device.Total().Sub(before).Sub(initial)
-	h.Info("workers_started", float64(later.Inits))
-	h.Info("events_unrecorded", float64(unrecorded(pool.Events(), int(initial.Contexts), int(later.Inits), int(later.Shutdowns))))
-
-	// 5. a steady load from Min with fewer jobs waiting than free places
-	g0 := time.Now()
-	growEnd := g0.Add(cfg.GrowAfter * growFor)
-	inits0 := device.Total().Inits
-	s.drive(growCallers, growEnd)
-	// a worker started near the end calls device.Init within this wait
-	time.Sleep(time.Until(growEnd.Add(cfg.GrowAfter)))
-	h.Info("grow_workers_started", float64(device.Total().Inits-inits0))
 	fewest, most := watch.stop()
 	h.Info("fewest_contexts", float64(fewest))
 	h.Info("most_contexts", float64(most))
 	h.Info("unmeasured_errors", float64(s.errs.Load()))
 
-	// 6. Close, the threads it ended, and threads the runtime kept
-	threadsOpen := settledThreads()
+	later := device.Total().Sub(before).Sub(initial)
+	h.Info("workers_started", float64(later.Inits))
+	h.Info("events_unrecorded", float64(unrecorded(pool.Events(), int(initial.Contexts), int(later.Inits), int(later.Shutdowns))))
+
+	// 5. Close, and threads the runtime kept
 	pool.Close()
-	h.Info("close_threads_ended", float64(threadsOpen-settledThreads()))
 	device.ReportSince(h, before)
 	h.Info("dirty_threads", float64(dirtyThreads(s.ndev)))
 	h.Done()
@@ -237,7 +214,7 @@ func abs(x int) int {
 type contextWatch struct {
 	mu           sync.Mutex
 	fewest, most int64
-	spans        [4]*span
+	spans        [2]*span
 	nspans       int
 	done         chan struct{}
 	wg           sync.WaitGroup
@@ -247,7 +224,6 @@ type contextWatch struct {
 type span struct {
 	from, to time.Time
 	fewest   int64         // fewest contexts open at a sample
-	most     int64         // most contexts open at a sample
 	below    time.Duration // time with fewer than Max contexts open
 	last     time.Time     // the span's previous sample, zero before the first
 	lastN    int64
@@ -272,7 +248,7 @@ func watchContexts(base uint64) *contextWatch {
 				if !s.last.IsZero() && s.lastN < maxWorkers {
 					s.below += now.Sub(s.last)
 				}
-				s.fewest, s.most, s.last, s.lastN = min(s.fewest, n), max(s.most, n), now, n
+				s.fewest, s.last, s.lastN = min(s.fewest, n), now, n
 			}
 			w.mu.Unlock()
 			select {
@@ -295,12 +271,12 @@ func (w *contextWatch) watch(from, to time.Time) *span {
 	return s
 }
 
-// seen reads a span once it is over: the fewest and the most contexts open,
-// and how long fewer than Max were open (from its first sample to its last).
-func (w *contextWatch) seen(s *span) (fewest, most int64, below time.Duration) {
+// seen reads a span once it is over: the fewest contexts open, and how long
+// fewer than Max were open (from its first sample to its last).
+func (w *contextWatch) seen(s *span) (fewest int64, below time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return s.fewest, s.most, s.below
+	return s.fewest, s.below
 }
 
 func (w *contextWatch) stop() (fewest, most int64) {
