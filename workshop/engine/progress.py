@@ -148,7 +148,17 @@ class ProgressStore:
         return Progress(exercises, current[0] if current else None)
 
     def status(self, exercise: str) -> str | None:
-        entry = self.progress().exercises.get(exercise)
+        """One exercise's status (one row read; the list asks for each)."""
+        if self.path.exists():
+            try:
+                with self._read() as db:
+                    row = db.execute(
+                        "SELECT status FROM exercise WHERE id = ?", (exercise,)
+                    ).fetchone()
+                return row[0] if row else None
+            except sqlite3.OperationalError:  # created, but no table yet
+                pass
+        entry = self._legacy_progress().exercises.get(exercise)
         return entry.status if entry else None
 
     def history(self, exercise: str) -> list[Attempt]:
